@@ -1,0 +1,98 @@
+# atmp-kb — one non-recursive Makefile. Each part's sources are found by wildcard, so a new module
+# needs no edit here; programs are the folder's main.c linked with the folder's other objects and lib/.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BUILD     ?= build
+BIN       ?= bin
+DB        ?= kb.db
+LISTEN    ?= 127.0.0.1:8080
+
+PKGS      := icu-uc icu-i18n libcmark yaml-0.1 libmicrohttpd libcurl jansson
+CC        ?= cc
+CXX       ?= c++
+WARN      := -Wall -Wextra
+CFLAGS    ?= -O2 -g
+CXXFLAGS  ?= -O2 -g
+SAN       ?=
+ALL_CFLAGS   = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -Ilib -DKB_VERSION='"$(VERSION)"' -DKB_WEBDIR='"$(PREFIX)/share/atmp-kb/web"' \
+               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CXXFLAGS = -std=c++17 $(WARN) $(CXXFLAGS) $(SAN) -Ilib $(shell xapian-config --cxxflags 2>/dev/null)
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer \
+            $(shell xapian-config --libs 2>/dev/null) -lpthread -lm
+
+LIB_C     := $(wildcard lib/*.c)
+LIB_CC    := $(wildcard lib/*.cc)
+LIB_OBJ   := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o)
+LIBA      := $(BUILD)/libatmpkb.a
+
+define program
+$(1)_SRC  := $$(filter-out $(2)/main.c,$$(wildcard $(2)/*.c))
+$(1)_OBJ  := $$($(1)_SRC:%.c=$$(BUILD)/%.o)
+$$(BIN)/$(1): $$(BUILD)/$(2)/main.o $$($(1)_OBJ) $$(LIBA) | $$(BIN)
+	$$(CXX) $$(SAN) -o $$@ $$^ $$(LIBS)
+endef
+$(eval $(call program,atmp-index,indexer))
+$(eval $(call program,atmp-searchd,searchd))
+$(eval $(call program,atmp-search,client))
+PROGRAMS  := $(BIN)/atmp-index $(BIN)/atmp-searchd $(BIN)/atmp-search
+
+# Unit tests: tests/unit/test_X.c, linked with lib/ and the indexer's modules (not its main).
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run index test unit integration check-corpus clean install
+all: deps $(PROGRAMS)
+
+deps:
+	@./scripts/deps.sh
+
+$(BIN):
+	mkdir -p $@
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(atmp-index_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Iindexer -o $@.o -c $<
+	$(CXX) $(SAN) -o $@ $@.o $(atmp-index_OBJ) $(LIBA) $(LIBS)
+
+# The index is rebuilt whenever the corpus or the indexer changes.
+CORPUS_FILES := $(shell find corpus -name '*.md' -o -name synonyms.txt 2>/dev/null)
+$(DB): $(BIN)/atmp-index $(CORPUS_FILES)
+	$(BIN)/atmp-index --corpus corpus --db $(DB)
+
+index: all $(DB)
+
+run: index
+	$(BIN)/atmp-searchd --db $(DB) --listen $(LISTEN) --web web
+
+check-corpus: all
+	$(BIN)/atmp-index --corpus corpus --check
+
+unit: all $(UNIT_BIN)
+	@./tests/run-unit.sh $(UNIT_BIN)
+
+test: index $(UNIT_BIN)
+	@./tests/run-all.sh $(UNIT_BIN)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/atmp-kb/web
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1
+	cp -R web/. $(DESTDIR)$(PREFIX)/share/atmp-kb/web
+
+clean:
+	rm -rf $(BUILD) $(BIN) $(DB) $(DB).tmp* .pytest_cache tests/integration/__pycache__
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

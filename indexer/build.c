@@ -1,0 +1,373 @@
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "engine.h"
+#include "json.h"
+#include "schema.h"
+#include "util.h"
+
+struct post_ctx {
+	kb_wdoc *doc;
+	unsigned pos, wdf;
+};
+
+static void add_posting(void *ctx, const char *term, kb_form form)
+{
+	struct post_ctx *p = ctx;
+	(void)form;
+	kb_wdoc_posting(p->doc, term, p->pos, p->wdf);
+}
+
+/* Indexes one field of a section: every word's terms at its position, counted wdf times. */
+static void index_field(kb_analyzer *an, kb_wdoc *doc, const char *text, kb_lang lang, unsigned base,
+                        unsigned wdf)
+{
+	if (!text)
+		return;
+	kb_tokens t = { 0 };
+	kb_analyze(an, text, strlen(text), base, &t);
+	for (size_t i = 0; i < t.n; i++) {
+		struct post_ctx p = { doc, t.v[i].pos, wdf };
+		kb_analyzer_index_terms(an, kb_tokens_word(&t, i), lang, add_posting, &p);
+	}
+	kb_tokens_clear(&t);
+}
+
+static void bool_term(kb_wdoc *doc, const char *prefix, const char *value)
+{
+	kb_buf t = { 0 };
+	kb_buf_adds(&t, prefix);
+	kb_buf_adds(&t, value);
+	kb_wdoc_term(doc, t.s, 0);
+	kb_buf_free(&t);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* The section record's data: what a hit shows, and the text snippets are cut from. */
+static char *section_data(const kb_cdoc *d, const kb_section *s, const char *text)
+{
+	const kb_meta *m = &d->meta;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(d->id));
+	json_object_set_new(o, "section", str_or_null(s ? s->anchor : NULL));
+	json_object_set_new(o, "title", json_string(m->title));
+	json_object_set_new(o, "section_title", str_or_null(s ? s->title : NULL));
+	json_object_set_new(o, "type", json_string(m->type));
+	json_object_set_new(o, "lang", json_string(m->lang));
+	json_object_set_new(o, "source", str_or_null(m->source));
+	json_object_set_new(o, "url", str_or_null(m->url));
+	json_object_set_new(o, "updated", json_string(m->updated));
+	json_object_set_new(o, "text", json_string(text ? text : ""));
+	char *js = kb_json_dumps(o);
+	json_decref(o);
+	return js;
+}
+
+/* Writes one section record; s is NULL for the document's head (title, summary and intro text). */
+static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_cdoc *d, const kb_section *s,
+                             char **errmsg)
+{
+	const kb_meta *m = &d->meta;
+	kb_lang lang = KB_LANG_DA;
+	kb_lang_parse(m->lang, &lang);
+	kb_wdoc *doc = kb_wdoc_new();
+	kb_buf tags = { 0 };
+	for (size_t i = 0; i < m->ntags; i++) {
+		kb_buf_adds(&tags, m->tags[i]);
+		kb_buf_adds(&tags, " . ");
+	}
+	index_field(an, doc, m->title, lang, KB_POS_TITLE, KB_WDF_TITLE);
+	index_field(an, doc, tags.s, lang, KB_POS_TAGS, KB_WDF_TAGS);
+	if (s)
+		index_field(an, doc, s->title, lang, KB_POS_SECTION, KB_WDF_SECTION);
+	else
+		index_field(an, doc, m->summary, lang, KB_POS_SUMMARY, KB_WDF_SUMMARY);
+	/* the head shows its intro text, or else the summary */
+	const kb_section *intro = d->body.nsections && !d->body.sections[0].anchor ? &d->body.sections[0] : NULL;
+	const char *text = s ? s->text : intro ? intro->text : m->summary;
+	if (s || intro)
+		index_field(an, doc, text, lang, KB_POS_BODY, KB_WDF_BODY);
+	kb_buf_free(&tags);
+
+	bool_term(doc, KB_BOOL_ID, d->id);
+	bool_term(doc, KB_BOOL_TYPE, m->type);
+	bool_term(doc, KB_BOOL_LANG, m->lang);
+	for (size_t i = 0; i < m->ntags; i++) {
+		char *f = kb_analyzer_fold(an, m->tags[i]);
+		bool_term(doc, KB_BOOL_TAG, f);
+		free(f);
+	}
+	if (m->source) {
+		char *f = kb_analyzer_fold(an, m->source);
+		bool_term(doc, KB_BOOL_SOURCE, f);
+		free(f);
+	}
+	kb_wdoc_value(doc, KB_SLOT_ID, d->id);
+	kb_wdoc_value(doc, KB_SLOT_TYPE, m->type);
+	kb_wdoc_value(doc, KB_SLOT_LANG, m->lang);
+	kb_wdoc_value(doc, KB_SLOT_UPDATED, m->updated);
+	char *data = section_data(d, s, text);
+	kb_wdoc_data(doc, data);
+	free(data);
+	kb_status rc = kb_writer_add(w, doc, errmsg);
+	kb_wdoc_free(doc);
+	return rc;
+}
+
+/* The whole document, for /api/doc/ID and the document view. */
+static char *doc_json(const kb_cdoc *d)
+{
+	const kb_meta *m = &d->meta;
+	char hash[17];
+	snprintf(hash, sizeof hash, "%016" PRIx64, d->hash);
+	json_t *o = json_object(), *tags = json_array(), *secs = json_array();
+	for (size_t i = 0; i < m->ntags; i++)
+		json_array_append_new(tags, json_string(m->tags[i]));
+	for (size_t i = 0; i < d->body.nsections; i++) {
+		const kb_section *s = &d->body.sections[i];
+		if (!s->anchor)
+			continue;
+		json_array_append_new(secs, json_pack("{s:s, s:s, s:i}", "anchor", s->anchor, "title", s->title,
+		                                      "level", s->level));
+	}
+	json_object_set_new(o, "id", json_string(d->id));
+	json_object_set_new(o, "title", json_string(m->title));
+	json_object_set_new(o, "type", json_string(m->type));
+	json_object_set_new(o, "lang", json_string(m->lang));
+	json_object_set_new(o, "source", str_or_null(m->source));
+	json_object_set_new(o, "url", str_or_null(m->url));
+	json_object_set_new(o, "tags", tags);
+	json_object_set_new(o, "updated", json_string(m->updated));
+	json_object_set_new(o, "summary", str_or_null(m->summary));
+	json_object_set_new(o, "path", json_string(d->path));
+	json_object_set_new(o, "hash", json_string(hash));
+	json_object_set_new(o, "sections", secs);
+	json_object_set_new(o, "html", json_string(d->body.html ? d->body.html : ""));
+	char *js = kb_json_dumps(o);
+	json_decref(o);
+	return js;
+}
+
+static kb_status add_doc(kb_writer *w, kb_analyzer *an, const kb_cdoc *d, size_t *nsec, char **errmsg)
+{
+	kb_status rc = add_section(w, an, d, NULL, errmsg);
+	for (size_t i = 0; rc == KB_OK && i < d->body.nsections; i++)
+		if (d->body.sections[i].anchor) {
+			rc = add_section(w, an, d, &d->body.sections[i], errmsg);
+			++*nsec;
+		}
+	return rc;
+}
+
+static char *meta_key(const char *id)
+{
+	kb_buf k = { 0 };
+	kb_buf_adds(&k, KB_META_DOC);
+	kb_buf_adds(&k, id);
+	return kb_buf_detach(&k);
+}
+
+/* The previous index's record of a document, when its file is byte-for-byte the same. */
+static char *unchanged_record(kb_db *old, const kb_cdoc *d, bool *existed)
+{
+	char *key = meta_key(d->id), *text = NULL;
+	*existed = false;
+	kb_db_meta(old, key, &text, NULL);
+	free(key);
+	if (!text)
+		return NULL;
+	*existed = true;
+	json_t *o = json_loads(text, 0, NULL);
+	char hash[17];
+	snprintf(hash, sizeof hash, "%016" PRIx64, d->hash);
+	const char *h = kb_json_str(o, "hash"), *p = kb_json_str(o, "path");
+	bool same = h && p && strcmp(h, hash) == 0 && strcmp(p, d->path) == 0;
+	json_decref(o);
+	if (!same) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+struct removed_ctx {
+	const kb_corpus *c;
+	size_t removed;
+};
+
+static bool count_removed(void *ctx, const char *key)
+{
+	struct removed_ctx *r = ctx;
+	const char *id = key + strlen(KB_META_DOC);
+	for (size_t i = 0; i < r->c->ndocs; i++)
+		if (r->c->docs[i].probs.n == 0 && strcmp(r->c->docs[i].id, id) == 0)
+			return true;
+	r->removed++;
+	return true;
+}
+
+static kb_db *open_previous(const char *db_path)
+{
+	kb_db *old = NULL;
+	char *version = NULL;
+	if (access(db_path, F_OK) != 0 || kb_db_open(db_path, &old, NULL) != KB_OK)
+		return NULL;
+	kb_db_meta(old, KB_META_VERSION, &version, NULL);
+	bool ok = version && strcmp(version, KB_SCHEMA_VERSION) == 0;
+	free(version);
+	if (!ok) {
+		kb_db_close(old);
+		return NULL;
+	}
+	return old;
+}
+
+static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_build_stats *st,
+                           char **errmsg)
+{
+	kb_analyzer *an = NULL;
+	kb_status rc = kb_analyzer_new(&an, errmsg);
+	for (size_t i = 0; rc == KB_OK && i < c->ndocs; i++) {
+		const kb_cdoc *d = &c->docs[i];
+		if (d->probs.n) {
+			st->skipped++;
+			continue;
+		}
+		bool existed = false;
+		char *prev = old ? unchanged_record(old, d, &existed) : NULL;
+		char *key = meta_key(d->id);
+		if (prev) {
+			kb_buf term = { 0 };
+			size_t copied = 0;
+			kb_buf_adds(&term, KB_BOOL_ID);
+			kb_buf_adds(&term, d->id);
+			rc = kb_writer_copy(w, old, term.s, &copied, errmsg);
+			kb_buf_free(&term);
+			if (rc == KB_OK)
+				rc = kb_writer_set_meta(w, key, prev, errmsg);
+			st->sections += copied ? copied - 1 : 0;
+			st->unchanged++;
+		} else {
+			char *js = doc_json(d);
+			rc = add_doc(w, an, d, &st->sections, errmsg);
+			if (rc == KB_OK)
+				rc = kb_writer_set_meta(w, key, js, errmsg);
+			free(js);
+			if (existed)
+				st->changed++;
+			else
+				st->added++;
+		}
+		free(key);
+		free(prev);
+	}
+	kb_analyzer_free(an);
+	if (rc == KB_OK && old) {
+		struct removed_ctx r = { c, 0 };
+		rc = kb_db_meta_keys(old, KB_META_DOC, count_removed, &r, errmsg);
+		st->removed = r.removed;
+	}
+	return rc;
+}
+
+static kb_status write_meta(kb_writer *w, const kb_corpus *c, char **errmsg)
+{
+	char when[32];
+	time_t now = time(NULL);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	json_t *groups = json_array();
+	for (size_t i = 0; i < c->syn.ngroups; i++)
+		json_array_append_new(groups, json_string(c->syn.groups[i]));
+	char *syn = kb_json_dumps(groups);
+	json_decref(groups);
+	kb_status rc = kb_writer_set_meta(w, KB_META_VERSION, KB_SCHEMA_VERSION, errmsg);
+	if (rc == KB_OK)
+		rc = kb_writer_set_meta(w, KB_META_BUILT, when, errmsg);
+	if (rc == KB_OK)
+		rc = kb_writer_set_meta(w, "synonyms", syn, errmsg);
+	free(syn);
+	return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Makes the new file durable before it replaces the old one, and the rename durable after. */
+static kb_status sync_and_rename(const char *tmp, const char *dst, char **errmsg)
+{
+	int fd = open(tmp, O_RDONLY);
+	if (fd < 0 || fsync(fd) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return kb_fail(KB_ERR_IO, errmsg, "%s: %s", tmp, strerror(errno));
+	}
+	close(fd);
+	if (rename(tmp, dst) != 0)
+		return kb_fail(KB_ERR_IO, errmsg, "cannot rename %s to %s: %s", tmp, dst, strerror(errno));
+	char *copy = kb_xstrdup(dst);
+	int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(copy);
+	return KB_OK;
+}
+
+kb_status kb_build(const kb_corpus *c, const char *db_path, bool full, kb_build_stats *st,
+                   char **errmsg)
+{
+	memset(st, 0, sizeof *st);
+	kb_buf dir = { 0 }, sub = { 0 }, tmp = { 0 };
+	kb_buf_printf(&dir, "%s.build-XXXXXX", db_path);
+	if (!mkdtemp(dir.s)) {
+		kb_status rc = kb_fail(KB_ERR_IO, errmsg, "cannot create a folder beside %s: %s", db_path,
+		                       strerror(errno));
+		kb_buf_free(&dir);
+		return rc;
+	}
+	kb_buf_printf(&sub, "%s/db", dir.s);
+	kb_buf_printf(&tmp, "%s.tmp.%ld", db_path, (long)getpid());
+	kb_db *old = full ? NULL : open_previous(db_path);
+	kb_writer *w = NULL;
+	kb_status rc = kb_writer_open(sub.s, &w, errmsg);
+	if (rc == KB_OK)
+		rc = write_all(w, c, old, st, errmsg);
+	if (rc == KB_OK)
+		rc = write_meta(w, c, errmsg);
+	kb_status crc = kb_writer_close(w, rc == KB_OK ? errmsg : NULL);
+	if (rc == KB_OK)
+		rc = crc;
+	kb_db_close(old);
+	if (rc == KB_OK)
+		rc = kb_compact_single(sub.s, tmp.s, errmsg);
+	if (rc == KB_OK)
+		rc = sync_and_rename(tmp.s, db_path, errmsg);
+	if (rc != KB_OK)
+		unlink(tmp.s);
+	nftw(dir.s, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	kb_buf_free(&dir);
+	kb_buf_free(&sub);
+	kb_buf_free(&tmp);
+	return rc;
+}

@@ -1,0 +1,279 @@
+#include "corpus.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+/* A curated document is a few kilobytes; anything this big is a mistake (a pasted PDF, a binary),
+ * and is reported rather than read. */
+#define MAX_FILE_BYTES (4u << 20)
+
+uint64_t kb_hash64(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static char *join(const char *a, const char *b)
+{
+	kb_buf s = { 0 };
+	if (*a) {
+		kb_buf_adds(&s, a);
+		kb_buf_addc(&s, '/');
+	}
+	kb_buf_adds(&s, b);
+	return kb_buf_detach(&s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects the paths of *.md files below root/rel, relative to root. Hidden files are skipped. */
+static kb_status walk(const char *root, const char *rel, char ***paths, size_t *n, size_t *cap,
+                      char **errmsg)
+{
+	char *dirpath = join(root, rel);
+	DIR *d = opendir(dirpath);
+	if (!d) {
+		kb_status rc = kb_fail(KB_ERR_IO, errmsg, "%s: %s", dirpath, strerror(errno));
+		free(dirpath);
+		return rc;
+	}
+	kb_status rc = KB_OK;
+	struct dirent *e;
+	while (rc == KB_OK && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *relpath = join(rel, e->d_name);
+		char *full = join(root, relpath);
+		struct stat st;
+		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = walk(root, relpath, paths, n, cap, errmsg);
+		} else if (strlen(e->d_name) > 3 && strcmp(e->d_name + strlen(e->d_name) - 3, ".md") == 0 &&
+		           !(rel[0] == '\0' && strcmp(e->d_name, "README.md") == 0)) {
+			kb_grow((void **)paths, cap, *n + 1, sizeof **paths);
+			(*paths)[(*n)++] = relpath;
+			relpath = NULL;
+		}
+		free(relpath);
+		free(full);
+	}
+	closedir(d);
+	free(dirpath);
+	return rc;
+}
+
+static bool read_file(const char *path, char **text, size_t *len, kb_problems *probs)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		kb_problems_add(probs, 0, "cannot read: %s", strerror(errno));
+		return false;
+	}
+	kb_buf b = { 0 };
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + got > MAX_FILE_BYTES) {
+			kb_problems_add(probs, 0, "file too large (over %u bytes)", MAX_FILE_BYTES);
+			fclose(f);
+			kb_buf_free(&b);
+			return false;
+		}
+		kb_buf_add(&b, chunk, got);
+	}
+	fclose(f);
+	*len = b.len;
+	*text = kb_buf_detach(&b);
+	return true;
+}
+
+static void load_doc(const char *root, kb_cdoc *d)
+{
+	char *full = join(root, d->path);
+	d->id = kb_xstrndup(d->path, strlen(d->path) - 3);
+	if (read_file(full, &d->text, &d->len, &d->probs)) {
+		d->hash = kb_hash64(d->text, d->len);
+		if (memchr(d->text, '\0', d->len) || !kb_utf8_valid(d->text, d->len)) {
+			kb_problems_add(&d->probs, 0, "not a UTF-8 text file");
+		} else {
+			kb_meta_parse(d->text, d->len, &d->meta, &d->probs);
+			if (d->meta.id) {
+				free(d->id);
+				d->id = kb_xstrdup(d->meta.id);
+			}
+			if (d->meta.body)
+				kb_body_parse(d->meta.body, d->meta.body_len, d->meta.body_line, d->id, &d->body,
+				              &d->probs);
+		}
+	}
+	free(full);
+}
+
+static int cmp_problem(const void *a, const void *b)
+{
+	const kb_problem *x = a, *y = b;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Checks that need every document: unique ids, and links that lead somewhere. */
+static void cross_check(kb_corpus *c)
+{
+	for (size_t i = 0; i < c->ndocs; i++) {
+		kb_cdoc *d = &c->docs[i];
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->docs[j].id, d->id) == 0)
+				kb_problems_add(&d->probs, d->meta.id ? 2 : 0, "duplicate id '%s' (also %s)", d->id,
+				                c->docs[j].path);
+		for (size_t k = 0; k < d->body.nlinks; k++) {
+			const kb_doclink *l = &d->body.links[k];
+			const kb_cdoc *t = NULL;
+			for (size_t j = 0; j < c->ndocs && !t; j++)
+				if (strcmp(c->docs[j].id, l->target) == 0 ||
+				    (strncmp(c->docs[j].path, l->target, strlen(l->target)) == 0 &&
+				     strcmp(c->docs[j].path + strlen(l->target), ".md") == 0))
+					t = &c->docs[j];
+			if (!t) {
+				kb_problems_add(&d->probs, l->line, "link to a document that does not exist: '%s.md'",
+				                l->target);
+				continue;
+			}
+			if (!l->anchor)
+				continue;
+			bool found = false;
+			for (size_t s = 0; s < t->body.nsections && !found; s++)
+				found = t->body.sections[s].anchor && strcmp(t->body.sections[s].anchor, l->anchor) == 0;
+			if (!found && t->probs.n == 0)
+				kb_problems_add(&d->probs, l->line, "link to a section that does not exist: '%s.md#%s'",
+				                l->target, l->anchor);
+		}
+		qsort(d->probs.v, d->probs.n, sizeof *d->probs.v, cmp_problem);
+	}
+}
+
+static void load_synonyms(const char *root, kb_synonyms *syn)
+{
+	char *path = join(root, "synonyms.txt");
+	char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		free(path);
+		return;
+	}
+	if (read_file(path, &text, &len, &syn->probs)) {
+		unsigned line = 0;
+		for (char *s = text, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+			nl = strchr(s, '\n');
+			if (nl)
+				*nl = '\0';
+			line++;
+			char *hash = strchr(s, '#');
+			if (hash)
+				*hash = '\0';
+			kb_buf group = { 0 };
+			size_t nterms = 0;
+			bool empty_term = false;
+			for (char *t = s, *comma; t; t = comma ? comma + 1 : NULL) {
+				comma = strchr(t, ',');
+				if (comma)
+					*comma = '\0';
+				while (*t == ' ' || *t == '\t' || *t == '\r')
+					t++;
+				size_t tl = strlen(t);
+				while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t' || t[tl - 1] == '\r'))
+					t[--tl] = '\0';
+				if (!tl) {
+					empty_term = comma != NULL || nterms > 0;
+					continue;
+				}
+				if (nterms++)
+					kb_buf_addc(&group, '\n');
+				kb_buf_adds(&group, t);
+			}
+			if (nterms == 0 && !empty_term) {
+				kb_buf_free(&group);
+				continue;
+			}
+			if (!kb_utf8_valid(s, strlen(s)))
+				kb_problems_add(&syn->probs, line, "not valid UTF-8");
+			else if (empty_term)
+				kb_problems_add(&syn->probs, line, "empty term in a synonym group (a stray comma?)");
+			else if (nterms < 2)
+				kb_problems_add(&syn->probs, line, "a synonym group needs at least two terms, separated by commas");
+			if (nterms >= 2 && !empty_term) {
+				syn->groups = kb_xrealloc(syn->groups, (syn->ngroups + 1) * sizeof *syn->groups);
+				syn->groups[syn->ngroups++] = kb_buf_detach(&group);
+			}
+			kb_buf_free(&group);
+		}
+	}
+	free(text);
+	free(path);
+}
+
+kb_status kb_corpus_load(const char *dir, kb_corpus *c, char **errmsg)
+{
+	char **paths = NULL;
+	size_t n = 0, cap = 0;
+	memset(c, 0, sizeof *c);
+	c->root = kb_xstrdup(dir);
+	kb_status rc = walk(dir, "", &paths, &n, &cap, errmsg);
+	if (rc != KB_OK) {
+		for (size_t i = 0; i < n; i++)
+			free(paths[i]);
+		free(paths);
+		return rc;
+	}
+	qsort(paths, n, sizeof *paths, cmp_str);
+	c->docs = kb_xcalloc(n ? n : 1, sizeof *c->docs);
+	c->ndocs = n;
+	for (size_t i = 0; i < n; i++) {
+		c->docs[i].path = paths[i];
+		load_doc(dir, &c->docs[i]);
+	}
+	free(paths);
+	cross_check(c);
+	load_synonyms(dir, &c->syn);
+	return KB_OK;
+}
+
+void kb_corpus_clear(kb_corpus *c)
+{
+	for (size_t i = 0; i < c->ndocs; i++) {
+		kb_cdoc *d = &c->docs[i];
+		free(d->path);
+		free(d->id);
+		free(d->text);
+		kb_meta_clear(&d->meta);
+		kb_body_clear(&d->body);
+		kb_problems_clear(&d->probs);
+	}
+	free(c->docs);
+	for (size_t i = 0; i < c->syn.ngroups; i++)
+		free(c->syn.groups[i]);
+	free(c->syn.groups);
+	kb_problems_clear(&c->syn.probs);
+	free(c->root);
+	memset(c, 0, sizeof *c);
+}
+
+size_t kb_corpus_nproblems(const kb_corpus *c)
+{
+	size_t n = c->syn.probs.n;
+	for (size_t i = 0; i < c->ndocs; i++)
+		n += c->docs[i].probs.n;
+	return n;
+}

@@ -1,0 +1,255 @@
+#include "analyzer.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+/* Longer "words" are junk (base64, hashes): indexing them only bloats the index, and Xapian refuses
+ * terms over 245 bytes. */
+#define MAX_WORD_BYTES 64
+
+struct kb_analyzer {
+	UBreakIterator *words;
+	const UNormalizer2 *fold;     /* NFKC_Casefold; owned by ICU */
+	struct sb_stemmer *stem[2];   /* indexed by kb_lang */
+	UChar *u16;                   /* the text being analysed, as UTF-16 */
+	size_t *off;                  /* byte offset in the UTF-8 text of each UTF-16 unit, and the end */
+	size_t cap16;
+};
+
+bool kb_lang_parse(const char *s, kb_lang *out)
+{
+	if (s && strcmp(s, "da") == 0) { *out = KB_LANG_DA; return true; }
+	if (s && strcmp(s, "en") == 0) { *out = KB_LANG_EN; return true; }
+	return false;
+}
+
+void kb_tokens_clear(kb_tokens *t)
+{
+	free(t->v);
+	kb_buf_free(&t->buf);
+	memset(t, 0, sizeof *t);
+}
+
+kb_status kb_analyzer_new(kb_analyzer **out, char **errmsg)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	kb_analyzer *a = kb_xcalloc(1, sizeof *a);
+	*out = NULL;
+	a->fold = unorm2_getNFKCCasefoldInstance(&err);
+	if (U_SUCCESS(err))
+		a->words = ubrk_open(UBRK_WORD, "da", NULL, 0, &err);
+	if (U_FAILURE(err)) {
+		kb_analyzer_free(a);
+		return kb_fail(KB_ERR_INTERNAL, errmsg, "ICU: %s", u_errorName(err));
+	}
+	a->stem[KB_LANG_DA] = sb_stemmer_new("danish", "UTF_8");
+	a->stem[KB_LANG_EN] = sb_stemmer_new("english", "UTF_8");
+	if (!a->stem[KB_LANG_DA] || !a->stem[KB_LANG_EN]) {
+		kb_analyzer_free(a);
+		return kb_fail(KB_ERR_INTERNAL, errmsg, "libstemmer: no Danish or English stemmer");
+	}
+	*out = a;
+	return KB_OK;
+}
+
+void kb_analyzer_free(kb_analyzer *a)
+{
+	if (!a)
+		return;
+	if (a->words)
+		ubrk_close(a->words);
+	for (int i = 0; i < 2; i++)
+		if (a->stem[i])
+			sb_stemmer_delete(a->stem[i]);
+	free(a->u16);
+	free(a->off);
+	free(a);
+}
+
+/* Our own UTF-8 → UTF-16 conversion, because we need to know where each unit came from so a word
+ * can be cut out of the original text for a snippet. */
+static size_t to_utf16(kb_analyzer *a, const char *text, size_t len)
+{
+	if (len + 1 > a->cap16) {
+		a->cap16 = len + 1;
+		a->u16 = kb_xrealloc(a->u16, a->cap16 * sizeof *a->u16);
+		a->off = kb_xrealloc(a->off, (a->cap16 + 1) * sizeof *a->off);
+	}
+	const uint8_t *s = (const uint8_t *)text;
+	int32_t i = 0, n = (int32_t)len;
+	size_t k = 0;
+	while (i < n) {
+		int32_t at = i;
+		UChar32 c;
+		U8_NEXT(s, i, n, c);
+		if (c < 0 || c == 0)
+			c = 0xFFFD;
+		if (U16_LENGTH(c) == 2) {
+			a->off[k] = (size_t)at;
+			a->u16[k++] = U16_LEAD(c);
+			a->off[k] = (size_t)at;
+			a->u16[k++] = U16_TRAIL(c);
+		} else {
+			a->off[k] = (size_t)at;
+			a->u16[k++] = (UChar)c;
+		}
+	}
+	a->off[k] = len;
+	return k;
+}
+
+/* Folds u16[from, to) into toks->buf; false when the word is too long to be a word. */
+static bool fold_word(kb_analyzer *a, int32_t from, int32_t to, kb_tokens *toks)
+{
+	UChar folded[MAX_WORD_BYTES * 2];
+	char utf8[MAX_WORD_BYTES * 2 + 8];
+	UErrorCode err = U_ZERO_ERROR;
+	if (to - from > MAX_WORD_BYTES)
+		return false;
+	int32_t n = unorm2_normalize(a->fold, a->u16 + from, to - from, folded,
+	                             (int32_t)(sizeof folded / sizeof *folded), &err);
+	if (U_FAILURE(err))
+		return false;
+	int32_t m = 0;
+	u_strToUTF8(utf8, (int32_t)sizeof utf8, &m, folded, n, &err);
+	if (U_FAILURE(err) || m == 0 || m > MAX_WORD_BYTES)
+		return false;
+	kb_buf_add(&toks->buf, utf8, (size_t)m);
+	kb_buf_addc(&toks->buf, '\0');
+	return true;
+}
+
+unsigned kb_analyze(kb_analyzer *a, const char *text, size_t len, unsigned first_pos, kb_tokens *toks)
+{
+	unsigned pos = first_pos;
+	UErrorCode err = U_ZERO_ERROR;
+	if (len == 0 || len > INT32_MAX / 2)
+		return pos;
+	size_t n16 = to_utf16(a, text, len);
+	ubrk_setText(a->words, a->u16, (int32_t)n16, &err);
+	if (U_FAILURE(err))
+		return pos;
+	int32_t from = ubrk_first(a->words);
+	for (int32_t to = ubrk_next(a->words); to != UBRK_DONE; from = to, to = ubrk_next(a->words)) {
+		if (ubrk_getRuleStatus(a->words) < UBRK_WORD_NONE_LIMIT)
+			continue;
+		size_t at = toks->buf.len;
+		if (!fold_word(a, from, to, toks))
+			continue;
+		kb_grow((void **)&toks->v, &toks->cap, toks->n + 1, sizeof *toks->v);
+		toks->v[toks->n++] = (kb_token){ .word = at, .start = a->off[from], .end = a->off[to],
+		                                 .pos = pos++ };
+	}
+	ubrk_setText(a->words, NULL, 0, &err); /* drop the pointer to our buffer */
+	return pos;
+}
+
+char *kb_analyzer_fold(kb_analyzer *a, const char *text)
+{
+	kb_tokens t = { 0 };
+	kb_buf out = { 0 };
+	kb_analyze(a, text, strlen(text), 0, &t);
+	for (size_t i = 0; i < t.n; i++) {
+		if (i)
+			kb_buf_addc(&out, ' ');
+		kb_buf_adds(&out, kb_tokens_word(&t, i));
+	}
+	kb_tokens_clear(&t);
+	return kb_buf_detach(&out);
+}
+
+/* The part of a word a stemmer should see: "atmp'er" → "atmp", "patient's" → "patient" (Danish
+ * writes inflections of acronyms after an apostrophe; English, the genitive). */
+static size_t stem_base(const char *word)
+{
+	const char *q = strchr(word, '\'');
+	const char *r = strstr(word, "\xE2\x80\x99"); /* U+2019 */
+	size_t n = strlen(word);
+	if (q && (size_t)(q - word) < n)
+		n = (size_t)(q - word);
+	if (r && (size_t)(r - word) < n)
+		n = (size_t)(r - word);
+	return n;
+}
+
+static bool has_digit(const char *w)
+{
+	for (; *w; w++)
+		if (*w >= '0' && *w <= '9')
+			return true;
+	return false;
+}
+
+static void emit_stem(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx)
+{
+	char term[MAX_WORD_BYTES * 2 + 8];
+	const char *pfx = lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN;
+	size_t n = stem_base(word);
+	const char *st = word;
+	size_t sl = n;
+	if (n == 0)
+		return;
+	/* numbers, codes and "2001/18/ef"-like words are not inflected */
+	if (!has_digit(word)) {
+		const sb_symbol *s = sb_stemmer_stem(a->stem[lang], (const sb_symbol *)word, (int)n);
+		if (s) {
+			st = (const char *)s;
+			sl = (size_t)sb_stemmer_length(a->stem[lang]);
+		}
+	}
+	if (sl == 0 || sl > MAX_WORD_BYTES * 2)
+		return;
+	size_t pl = strlen(pfx);
+	memcpy(term, pfx, pl);
+	memcpy(term + pl, st, sl);
+	term[pl + sl] = '\0';
+	cb(ctx, term, KB_FORM_STEM);
+}
+
+void kb_analyzer_index_terms(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx)
+{
+	cb(ctx, word, KB_FORM_EXACT);
+	emit_stem(a, word, lang, cb, ctx);
+}
+
+void kb_analyzer_query_terms(kb_analyzer *a, const char *word, kb_term_cb cb, void *ctx)
+{
+	cb(ctx, word, KB_FORM_EXACT);
+	emit_stem(a, word, KB_LANG_DA, cb, ctx);
+	emit_stem(a, word, KB_LANG_EN, cb, ctx);
+}
+
+/* Stop words: the most frequent function words of each language. Kept short on purpose: a word
+ * that carries meaning in this domain (e.g. "under", "mod") is better searched than dropped. */
+static const char *const stopwords[] = {
+	/* Danish */
+	"af", "alle", "at", "da", "de", "dem", "den", "denne", "der", "deres", "det", "dette", "dig",
+	"din", "dit", "du", "efter", "eller", "en", "end", "er", "et", "for", "fra", "ham", "han",
+	"hans", "har", "havde", "have", "hende", "hendes", "her", "hos", "hun", "hvad", "hvem",
+	"hvis", "hvor", "hvordan", "hvilke", "hvilken", "hvornår", "i", "ikke", "ind", "jeg", "jer",
+	"kan", "man", "mig", "min", "mit", "mine", "med", "meget", "men", "mens", "mod", "må", "ned",
+	"noget", "nogle", "nu", "når", "og", "også", "om", "op", "os", "over", "på", "sig", "sin",
+	"sine", "sit", "skal", "skulle", "som", "så", "thi", "til", "ud", "var", "vi", "vil", "ville",
+	"vor", "være", "været",
+	/* English */
+	"a", "about", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "do", "does",
+	"for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me",
+	"my", "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then",
+	"there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when", "where",
+	"which", "who", "whom", "why", "will", "with", "would", "you", "your",
+};
+
+bool kb_is_stopword(const char *word)
+{
+	/* a linear scan: a query has a handful of words, and a static table needs no set-up or lock */
+	for (size_t i = 0; i < sizeof stopwords / sizeof *stopwords; i++)
+		if (strcmp(word, stopwords[i]) == 0)
+			return true;
+	return false;
+}

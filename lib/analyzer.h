@@ -1,0 +1,78 @@
+/* analyzer — text into words, and words into the terms the index holds.
+ *
+ * The one place where language is understood: the indexer and every query go through it, so a term
+ * in the index and a term asked for can only meet when both came from here. Xapian never analyses
+ * text. Built on ICU (normalisation, case folding, word break) and Snowball (stems); knows nothing
+ * of the index, the corpus or HTTP.
+ *
+ * A kb_analyzer holds ICU and Snowball state and is not thread-safe: each thread keeps its own. */
+#ifndef KB_ANALYZER_H
+#define KB_ANALYZER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "status.h"
+#include "util.h"
+
+typedef enum { KB_LANG_DA = 0, KB_LANG_EN = 1 } kb_lang;
+
+/* "da" or "en" to a kb_lang; false for anything else. */
+bool kb_lang_parse(const char *s, kb_lang *out);
+
+/* Term prefixes: each kind of term has its own, so a query can weight them apart. Exact words carry
+ * none (they are lower-case; Xapian's convention keeps prefixes upper-case). */
+#define KB_PFX_STEM_DA "ZD"   /* Danish Snowball stem */
+#define KB_PFX_STEM_EN "ZE"   /* English Snowball stem */
+
+typedef enum {
+	KB_FORM_EXACT, /* the folded word as written */
+	KB_FORM_STEM   /* its stem, in the document's language (a query asks for both languages') */
+} kb_form;
+
+typedef struct {
+	size_t word;       /* offset of the folded word (NUL-terminated) in kb_tokens.buf */
+	size_t start, end; /* byte range of the word in the analysed text */
+	unsigned pos;      /* its position, for phrases */
+} kb_token;
+
+typedef struct {
+	kb_token *v;       /* owned array */
+	size_t n, cap;
+	kb_buf buf;        /* the folded words, one after another */
+} kb_tokens;
+
+/* The folded word of token i; borrowed, valid until the tokens change. */
+static inline const char *kb_tokens_word(const kb_tokens *t, size_t i)
+{
+	return t->buf.s + t->v[i].word;
+}
+/* Frees the tokens' memory and leaves *t empty. */
+void kb_tokens_clear(kb_tokens *t);
+
+typedef struct kb_analyzer kb_analyzer;
+
+/* Creates an analyzer in *out (NULL on failure); free with kb_analyzer_free(). */
+kb_status kb_analyzer_new(kb_analyzer **out, char **errmsg);
+void kb_analyzer_free(kb_analyzer *a);
+
+/* Splits text (len bytes of UTF-8; ill-formed bytes count as U+FFFD) into words with ICU's word
+ * break, NFKC-normalises and case-folds each, and appends them to *toks with positions first_pos,
+ * first_pos + 1, ... Punctuation and spaces are not words. Returns the position after the last word. */
+unsigned kb_analyze(kb_analyzer *a, const char *text, size_t len, unsigned first_pos, kb_tokens *toks);
+
+/* The folded words of text joined by single spaces ("Danske  Regioner" → "danske regioner"): how
+ * tag and source values are stored and asked for, so a filter ignores case and spacing. Caller frees. */
+char *kb_analyzer_fold(kb_analyzer *a, const char *text);
+
+/* Called once for each term of a word; term is borrowed for the call. */
+typedef void (*kb_term_cb)(void *ctx, const char *term, kb_form form);
+
+/* The terms a folded word of a document in lang is indexed under: the word, and its stem. */
+void kb_analyzer_index_terms(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx);
+
+/* The terms a folded query word is looked up under: the word, and its Danish and English stems. */
+void kb_analyzer_query_terms(kb_analyzer *a, const char *word, kb_term_cb cb, void *ctx);
+
+/* True for a Danish or English stop word (folded), which a query drops outside phrases. */
+bool kb_is_stopword(const char *word);
+
+#endif

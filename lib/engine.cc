@@ -1,0 +1,381 @@
+// The seam between atmp-kb's C and Xapian. Every entry point catches everything, so no exception
+// reaches C; the code here only translates, it decides nothing about language or ranking.
+#include "engine.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <new>
+#include <set>
+#include <string>
+#include <vector>
+
+struct kb_writer { Xapian::WritableDatabase db; };
+struct kb_wdoc { Xapian::Document doc; };
+struct kb_db { Xapian::Database db; };
+
+static kb_status report(kb_status st, char **errmsg, const std::string &what)
+{
+	if (errmsg)
+		*errmsg = strdup(what.c_str());
+	return st;
+}
+
+// One catch list for every entry point.
+#define KB_CATCH(errmsg, context) \
+	catch (const Xapian::DatabaseOpeningError &e) { \
+		return report(KB_ERR_DATABASE, errmsg, std::string(context) + ": " + e.get_description()); \
+	} catch (const Xapian::DatabaseError &e) { \
+		return report(KB_ERR_DATABASE, errmsg, std::string(context) + ": " + e.get_description()); \
+	} catch (const Xapian::Error &e) { \
+		return report(KB_ERR_INTERNAL, errmsg, std::string(context) + ": " + e.get_description()); \
+	} catch (const std::bad_alloc &) { \
+		return report(KB_ERR_NOMEM, errmsg, std::string(context) + ": out of memory"); \
+	} catch (...) { \
+		return report(KB_ERR_INTERNAL, errmsg, std::string(context) + ": unexpected error"); \
+	}
+
+/* ---- query trees ---- */
+
+kb_eq *kb_eq_new(kb_eqop op)
+{
+	kb_eq *q = static_cast<kb_eq *>(calloc(1, sizeof *q));
+	if (!q)
+		abort();
+	q->op = op;
+	q->scale = 1.0;
+	return q;
+}
+
+kb_eq *kb_eq_term(const char *term)
+{
+	kb_eq *q = kb_eq_new(KB_EQ_TERM);
+	q->term = strdup(term);
+	return q;
+}
+
+kb_eq *kb_eq_wildcard(const char *prefix)
+{
+	kb_eq *q = kb_eq_new(KB_EQ_WILDCARD);
+	q->term = strdup(prefix);
+	return q;
+}
+
+kb_eq *kb_eq_scale(kb_eq *kid, double scale)
+{
+	kb_eq *q = kb_eq_new(KB_EQ_SCALE);
+	q->scale = scale;
+	kb_eq_add(q, kid);
+	return q;
+}
+
+void kb_eq_add(kb_eq *parent, kb_eq *kid)
+{
+	if (!kid)
+		return;
+	kb_eq **k = static_cast<kb_eq **>(realloc(parent->kids, (parent->nkids + 1) * sizeof *k));
+	if (!k)
+		abort();
+	parent->kids = k;
+	parent->kids[parent->nkids++] = kid;
+}
+
+void kb_eq_free(kb_eq *q)
+{
+	if (!q)
+		return;
+	for (size_t i = 0; i < q->nkids; i++)
+		kb_eq_free(q->kids[i]);
+	free(q->kids);
+	free(q->term);
+	free(q);
+}
+
+// A wildcard expands to at most this many terms, the most frequent first: "a*" must stay cheap.
+static const Xapian::termcount MAX_WILDCARD = 64;
+
+static Xapian::Query build(const kb_eq *q)
+{
+	std::vector<Xapian::Query> kids;
+	for (size_t i = 0; i < q->nkids; i++)
+		kids.push_back(build(q->kids[i]));
+	switch (q->op) {
+	case KB_EQ_TERM:
+		return Xapian::Query(q->term);
+	case KB_EQ_WILDCARD:
+		return Xapian::Query(Xapian::Query::OP_WILDCARD, q->term, MAX_WILDCARD,
+		                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+	case KB_EQ_ALL:
+		return Xapian::Query::MatchAll;
+	case KB_EQ_AND:
+		return Xapian::Query(Xapian::Query::OP_AND, kids.begin(), kids.end());
+	case KB_EQ_OR:
+		return Xapian::Query(Xapian::Query::OP_OR, kids.begin(), kids.end());
+	case KB_EQ_SYNONYM:
+		return Xapian::Query(Xapian::Query::OP_SYNONYM, kids.begin(), kids.end());
+	case KB_EQ_PHRASE:
+		return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end());
+	case KB_EQ_AND_NOT:
+	case KB_EQ_FILTER:
+		if (kids.empty())
+			return Xapian::Query();
+		{
+			Xapian::Query rest(q->op == KB_EQ_AND_NOT ? Xapian::Query::OP_OR : Xapian::Query::OP_AND,
+			                   kids.begin() + 1, kids.end());
+			if (kids.size() == 1)
+				return kids[0];
+			return Xapian::Query(q->op == KB_EQ_AND_NOT ? Xapian::Query::OP_AND_NOT
+			                                            : Xapian::Query::OP_FILTER,
+			                     kids[0], rest);
+		}
+	case KB_EQ_SCALE:
+		return kids.empty() ? Xapian::Query()
+		                    : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kids[0], q->scale);
+	}
+	return Xapian::Query();
+}
+
+/* ---- writing ---- */
+
+kb_status kb_writer_open(const char *dir, kb_writer **out, char **errmsg)
+{
+	*out = nullptr;
+	try {
+		*out = new kb_writer{ Xapian::WritableDatabase(dir, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS) };
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, dir)
+}
+
+kb_status kb_writer_close(kb_writer *w, char **errmsg)
+{
+	if (!w)
+		return KB_OK;
+	kb_status st = KB_OK;
+	try {
+		w->db.commit();
+		w->db.close();
+	} catch (const Xapian::Error &e) {
+		st = report(KB_ERR_DATABASE, errmsg, "commit: " + e.get_description());
+	} catch (...) {
+		st = report(KB_ERR_INTERNAL, errmsg, "commit: unexpected error");
+	}
+	delete w;
+	return st;
+}
+
+kb_wdoc *kb_wdoc_new(void)
+{
+	try {
+		return new kb_wdoc;
+	} catch (...) {
+		abort();
+	}
+}
+
+void kb_wdoc_free(kb_wdoc *d)
+{
+	delete d;
+}
+
+// The adders below catch too: a term over Xapian's length limit must not take the indexer down.
+void kb_wdoc_posting(kb_wdoc *d, const char *term, unsigned pos, unsigned wdf)
+{
+	try { d->doc.add_posting(term, pos, wdf); } catch (...) {}
+}
+
+void kb_wdoc_term(kb_wdoc *d, const char *term, unsigned wdf)
+{
+	try { d->doc.add_term(term, wdf); } catch (...) {}
+}
+
+void kb_wdoc_value(kb_wdoc *d, unsigned slot, const char *value)
+{
+	try { d->doc.add_value(slot, value); } catch (...) {}
+}
+
+void kb_wdoc_data(kb_wdoc *d, const char *data)
+{
+	try { d->doc.set_data(data); } catch (...) {}
+}
+
+kb_status kb_writer_add(kb_writer *w, kb_wdoc *d, char **errmsg)
+{
+	try {
+		w->db.add_document(d->doc);
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, "add document")
+}
+
+kb_status kb_writer_set_meta(kb_writer *w, const char *key, const char *value, char **errmsg)
+{
+	try {
+		w->db.set_metadata(key, value);
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, std::string("metadata ") + key)
+}
+
+kb_status kb_writer_copy(kb_writer *w, kb_db *src, const char *term, size_t *copied, char **errmsg)
+{
+	*copied = 0;
+	try {
+		for (auto it = src->db.postlist_begin(term); it != src->db.postlist_end(term); ++it) {
+			w->db.add_document(src->db.get_document(*it));
+			++*copied;
+		}
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, "copy")
+}
+
+kb_status kb_compact_single(const char *dir, const char *dst, char **errmsg)
+{
+	try {
+		Xapian::Database db(dir);
+		db.compact(dst, Xapian::DBCOMPACT_SINGLE_FILE);
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, dst)
+}
+
+/* ---- reading ---- */
+
+kb_status kb_db_open(const char *path, kb_db **out, char **errmsg)
+{
+	*out = nullptr;
+	try {
+		*out = new kb_db{ Xapian::Database(path, Xapian::DB_OPEN) };
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, path)
+}
+
+void kb_db_close(kb_db *db)
+{
+	delete db;
+}
+
+size_t kb_db_doccount(kb_db *db)
+{
+	try { return db->db.get_doccount(); } catch (...) { return 0; }
+}
+
+size_t kb_db_termfreq(kb_db *db, const char *term)
+{
+	try { return db->db.get_termfreq(term); } catch (...) { return 0; }
+}
+
+kb_status kb_db_meta(kb_db *db, const char *key, char **value, char **errmsg)
+{
+	*value = nullptr;
+	try {
+		std::string v = db->db.get_metadata(key);
+		if (!v.empty())
+			*value = strdup(v.c_str());
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, std::string("metadata ") + key)
+}
+
+kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *, const char *), void *ctx,
+                          char **errmsg)
+{
+	try {
+		for (auto it = db->db.metadata_keys_begin(prefix); it != db->db.metadata_keys_end(prefix); ++it)
+			if (!cb(ctx, (*it).c_str()))
+				break;
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, "metadata keys")
+}
+
+// Counts, for each facet slot, the distinct collapse keys per value: a document with five matching
+// sections is one document in the counts, as it is one hit in the list.
+class FacetSpy : public Xapian::MatchSpy {
+	int key_slot;
+	std::vector<unsigned> slots;
+	std::set<std::string> seen;
+public:
+	std::vector<std::map<std::string, size_t>> counts;
+	FacetSpy(int key, const unsigned *s, size_t n) : key_slot(key), slots(s, s + n), counts(n) {}
+	void operator()(const Xapian::Document &doc, double) override {
+		if (key_slot >= 0 && !seen.insert(doc.get_value(key_slot)).second)
+			return;
+		for (size_t i = 0; i < slots.size(); i++) {
+			std::string v = doc.get_value(slots[i]);
+			if (!v.empty())
+				counts[i][v]++;
+		}
+	}
+};
+
+static void fill_facets(kb_eresult *r, const FacetSpy &spy)
+{
+	r->nfacets = spy.counts.size();
+	r->facets = static_cast<kb_facet_count **>(calloc(r->nfacets ? r->nfacets : 1, sizeof *r->facets));
+	r->nfacetvals = static_cast<size_t *>(calloc(r->nfacets ? r->nfacets : 1, sizeof *r->nfacetvals));
+	for (size_t i = 0; i < r->nfacets; i++) {
+		std::vector<std::pair<std::string, size_t>> v(spy.counts[i].begin(), spy.counts[i].end());
+		std::stable_sort(v.begin(), v.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+		r->facets[i] = static_cast<kb_facet_count *>(calloc(v.size() ? v.size() : 1, sizeof **r->facets));
+		r->nfacetvals[i] = v.size();
+		for (size_t j = 0; j < v.size(); j++)
+			r->facets[i][j] = kb_facet_count{ strdup(v[j].first.c_str()), v[j].second };
+	}
+}
+
+kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult **out, char **errmsg)
+{
+	*out = nullptr;
+	kb_eresult *r = static_cast<kb_eresult *>(calloc(1, sizeof *r));
+	try {
+		Xapian::Enquire enq(db->db);
+		enq.set_query(build(q));
+		if (o->collapse_slot >= 0)
+			enq.set_collapse_key(o->collapse_slot);
+		FacetSpy spy(o->collapse_slot, o->facet_slots, o->nfacets);
+		if (o->nfacets)
+			enq.add_matchspy(&spy);
+		// Looking at every match makes total and the facet counts exact; a curated corpus is small
+		// enough that this costs little, and users notice counts that change as they page.
+		Xapian::doccount all = db->db.get_doccount();
+		Xapian::MSet ms = enq.get_mset(o->offset, o->limit, all);
+		r->total = ms.get_matches_estimated();
+		r->nhits = ms.size();
+		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
+		size_t i = 0;
+		for (auto it = ms.begin(); it != ms.end(); ++it, ++i)
+			r->hits[i] = kb_ehit{ it.get_weight(), strdup(it.get_document().get_data().c_str()) };
+		fill_facets(r, spy);
+		*out = r;
+		return KB_OK;
+	} catch (...) {
+		kb_eresult_free(r);
+		try {
+			throw;
+		}
+		KB_CATCH(errmsg, "search")
+	}
+}
+
+void kb_eresult_free(kb_eresult *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nhits; i++)
+		free(r->hits[i].data);
+	free(r->hits);
+	for (size_t i = 0; i < r->nfacets; i++) {
+		for (size_t j = 0; j < r->nfacetvals[i]; j++)
+			free(r->facets[i][j].value);
+		free(r->facets[i]);
+	}
+	free(r->facets);
+	free(r->nfacetvals);
+	free(r);
+}

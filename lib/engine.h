@@ -1,0 +1,120 @@
+/* engine — Xapian behind a plain C header; the project's only C++ (engine.cc).
+ *
+ * It stores and matches terms that arrive already analysed, and runs query trees built by search.c;
+ * it holds no language logic. Every Xapian exception becomes a kb_status and a message: none crosses
+ * into C. A kb_db is one read-only handle and is not thread-safe: each thread opens its own. */
+#ifndef KB_ENGINE_H
+#define KB_ENGINE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- query trees ---- */
+
+typedef enum {
+	KB_EQ_TERM,     /* a term */
+	KB_EQ_WILDCARD, /* every term starting with term (bounded expansion) */
+	KB_EQ_ALL,      /* every document */
+	KB_EQ_AND, KB_EQ_OR,
+	KB_EQ_SYNONYM,  /* OR, weighted as if one term */
+	KB_EQ_PHRASE,   /* kids at consecutive positions */
+	KB_EQ_AND_NOT,  /* the first kid without the others */
+	KB_EQ_FILTER,   /* the first kid, restricted to the others (which add no weight) */
+	KB_EQ_SCALE     /* the one kid, its weight times scale */
+} kb_eqop;
+
+typedef struct kb_eq {
+	kb_eqop op;
+	char *term;          /* owned; TERM and WILDCARD */
+	double scale;        /* SCALE */
+	struct kb_eq **kids; /* owned */
+	size_t nkids;
+} kb_eq;
+
+kb_eq *kb_eq_new(kb_eqop op);                 /* caller frees with kb_eq_free() */
+kb_eq *kb_eq_term(const char *term);          /* term is copied */
+kb_eq *kb_eq_wildcard(const char *prefix);
+kb_eq *kb_eq_scale(kb_eq *kid, double scale); /* takes kid */
+void kb_eq_add(kb_eq *parent, kb_eq *kid);    /* takes kid; NULL is ignored */
+void kb_eq_free(kb_eq *q);
+
+/* ---- writing ---- */
+
+typedef struct kb_writer kb_writer;
+typedef struct kb_wdoc kb_wdoc;
+
+/* Creates a new writable database in the folder dir (which must not hold one). */
+kb_status kb_writer_open(const char *dir, kb_writer **out, char **errmsg);
+/* Commits and closes; NULL is accepted. Returns the status of the commit. */
+kb_status kb_writer_close(kb_writer *w, char **errmsg);
+
+kb_wdoc *kb_wdoc_new(void);                   /* caller frees with kb_wdoc_free() */
+void kb_wdoc_free(kb_wdoc *d);
+void kb_wdoc_posting(kb_wdoc *d, const char *term, unsigned pos, unsigned wdf); /* positional */
+void kb_wdoc_term(kb_wdoc *d, const char *term, unsigned wdf);                  /* no position */
+void kb_wdoc_value(kb_wdoc *d, unsigned slot, const char *value);
+void kb_wdoc_data(kb_wdoc *d, const char *data);
+
+/* Adds the document (d stays the caller's). */
+kb_status kb_writer_add(kb_writer *w, kb_wdoc *d, char **errmsg);
+kb_status kb_writer_set_meta(kb_writer *w, const char *key, const char *value, char **errmsg);
+/* Copies every document of src holding term into w unchanged (for incremental builds). */
+typedef struct kb_db kb_db;
+kb_status kb_writer_copy(kb_writer *w, kb_db *src, const char *term, size_t *copied, char **errmsg);
+
+/* Compacts the database in folder dir into the single file dst. */
+kb_status kb_compact_single(const char *dir, const char *dst, char **errmsg);
+
+/* ---- reading ---- */
+
+/* Opens an index file read-only. */
+kb_status kb_db_open(const char *path, kb_db **out, char **errmsg);
+void kb_db_close(kb_db *db);
+size_t kb_db_doccount(kb_db *db);
+/* How many documents hold term (0 on any error). */
+size_t kb_db_termfreq(kb_db *db, const char *term);
+/* A metadata value: *value (caller frees) is NULL when the key is not set. */
+kb_status kb_db_meta(kb_db *db, const char *key, char **value, char **errmsg);
+/* Calls cb for each metadata key starting with prefix, in order, until it returns false. */
+kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *ctx, const char *key),
+                          void *ctx, char **errmsg);
+
+typedef struct {
+	size_t offset, limit;
+	int collapse_slot;       /* one hit per distinct value of this slot; -1: none */
+	const unsigned *facet_slots; /* count distinct collapse values per value of each slot */
+	size_t nfacets;
+} kb_run_opts;
+
+typedef struct {
+	double score;
+	char *data;              /* owned; the document's data */
+} kb_ehit;
+
+typedef struct {
+	char *value;             /* owned */
+	size_t count;
+} kb_facet_count;
+
+typedef struct {
+	kb_ehit *hits;           /* owned; best first */
+	size_t nhits;
+	size_t total;            /* matching documents (collapsed) */
+	kb_facet_count **facets; /* owned; facets[i] for facet_slots[i], sorted by count, then value */
+	size_t *nfacetvals;
+	size_t nfacets;
+} kb_eresult;
+
+/* Runs q. *out (caller frees with kb_eresult_free()) is NULL on failure. */
+kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *opts, kb_eresult **out,
+                    char **errmsg);
+void kb_eresult_free(kb_eresult *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,49 @@
+/* query — the query language of INTERFACE.md into a tree of our own.
+ *
+ * Purely syntactic: it finds phrases, negations, prefixes, OR and field filters in the user's string
+ * and keeps each piece's raw text; turning text into terms is the analyzer's job (search.c does it).
+ * Nothing the user types is an error: unbalanced quotes, stray operators and punctuation are words. */
+#ifndef KB_QUERY_H
+#define KB_QUERY_H
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Past this many clauses the rest of a query is ignored: it bounds the work a hostile query causes. */
+#define KB_QUERY_MAX_CLAUSES 32
+
+typedef enum {
+	KB_QN_WORDS,  /* text: one or more words as typed ("CAR-T" is one piece of text, two words) */
+	KB_QN_PHRASE, /* text: the words inside balanced quotes, in order */
+	KB_QN_PREFIX, /* text: the part before a trailing '*' */
+	KB_QN_OR      /* kids: alternatives (each a WORDS, PHRASE or PREFIX node) */
+} kb_qkind;
+
+typedef struct kb_qnode {
+	kb_qkind kind;
+	bool negated;            /* a leading '-': documents with it are excluded */
+	char *text;              /* owned; NULL for OR */
+	struct kb_qnode **kids;  /* owned; for OR */
+	size_t nkids;
+} kb_qnode;
+
+typedef enum { KB_FILTER_TYPE, KB_FILTER_LANG, KB_FILTER_TAG, KB_FILTER_SOURCE, KB_FILTER_N } kb_filter;
+
+typedef struct {
+	kb_qnode **clauses;      /* owned; ranked together, documents with all of them first */
+	size_t nclauses;
+	char **filters[KB_FILTER_N]; /* owned values of type:, lang:, tag:, source: (OR within a key) */
+	size_t nfilters[KB_FILTER_N];
+} kb_query;
+
+/* Parses q (len bytes; the caller has checked it is UTF-8). Never fails: returns a tree the caller
+ * frees with kb_query_free(). */
+kb_query *kb_query_parse(const char *q, size_t len);
+void kb_query_free(kb_query *query);
+
+/* Adds a filter value (copied), as the API's type=/lang=/tag=/source= parameters do. */
+void kb_query_add_filter(kb_query *query, kb_filter key, const char *value);
+
+/* The query key of a filter ("type", "lang", "tag", "source"). */
+const char *kb_filter_name(kb_filter f);
+
+#endif

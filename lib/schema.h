@@ -1,0 +1,45 @@
+/* schema — how a corpus document is laid out in the index; shared by the indexer, which writes it,
+ * and search, which reads it. Constants only.
+ *
+ * Each section of a document is one Xapian document: its words with positions (each field from its
+ * own base position, so a phrase never spans two fields), boolean filter terms, values, and as data
+ * a small JSON object of what a hit shows plus the section's text for snippets. The whole document
+ * (metadata, rendered HTML) lives in the index's metadata under KB_META_DOC + id. */
+#ifndef KB_SCHEMA_H
+#define KB_SCHEMA_H
+
+/* value slots */
+#define KB_SLOT_ID      0 /* document id: results collapse on it */
+#define KB_SLOT_TYPE    1
+#define KB_SLOT_LANG    2
+#define KB_SLOT_UPDATED 3
+
+/* boolean terms (no weight) */
+#define KB_BOOL_ID     "XD" /* + document id */
+#define KB_BOOL_TYPE   "XT" /* + type */
+#define KB_BOOL_LANG   "XL" /* + lang */
+#define KB_BOOL_TAG    "XG" /* + folded tag */
+#define KB_BOOL_SOURCE "XS" /* + folded source */
+
+/* Field weights, as within-document frequency per occurrence: a word in the title counts as much as
+ * several in the body, so title > section title > tags > body. */
+#define KB_WDF_TITLE   6
+#define KB_WDF_SECTION 4
+#define KB_WDF_TAGS    3
+#define KB_WDF_SUMMARY 2
+#define KB_WDF_BODY    1
+
+/* first positions of each field */
+#define KB_POS_TITLE   0
+#define KB_POS_TAGS    200
+#define KB_POS_SECTION 400
+#define KB_POS_SUMMARY 600
+#define KB_POS_BODY    1000
+
+/* metadata keys */
+#define KB_META_DOC     "doc:"     /* + id: the document as JSON */
+#define KB_META_BUILT   "built"    /* when the index was built (ISO 8601) */
+#define KB_META_VERSION "version"  /* schema version: an index of another version is rebuilt */
+#define KB_SCHEMA_VERSION "1"
+
+#endif

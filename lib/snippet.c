@@ -1,0 +1,131 @@
+#include "snippet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Long sections are cut before analysis: a snippet comes from where the matches are, and looking
+ * further than this costs time on every hit for no better snippet. */
+#define MAX_SCAN_BYTES 16384
+
+void kb_termset_add(kb_termset *ts, const char *term)
+{
+	if (kb_termset_has(ts, term))
+		return;
+	ts->terms = kb_xrealloc(ts->terms, (ts->n + 1) * sizeof *ts->terms);
+	ts->terms[ts->n++] = kb_xstrdup(term);
+}
+
+void kb_termset_add_prefix(kb_termset *ts, const char *prefix)
+{
+	ts->prefixes = kb_xrealloc(ts->prefixes, (ts->np + 1) * sizeof *ts->prefixes);
+	ts->prefixes[ts->np++] = kb_xstrdup(prefix);
+}
+
+bool kb_termset_has(const kb_termset *ts, const char *term)
+{
+	for (size_t i = 0; i < ts->n; i++)
+		if (strcmp(ts->terms[i], term) == 0)
+			return true;
+	return false;
+}
+
+void kb_termset_clear(kb_termset *ts)
+{
+	for (size_t i = 0; i < ts->n; i++)
+		free(ts->terms[i]);
+	for (size_t i = 0; i < ts->np; i++)
+		free(ts->prefixes[i]);
+	free(ts->terms);
+	free(ts->prefixes);
+	memset(ts, 0, sizeof *ts);
+}
+
+struct match_ctx {
+	const kb_termset *ts;
+	bool hit;
+};
+
+static void check_term(void *ctx, const char *term, kb_form form)
+{
+	struct match_ctx *m = ctx;
+	(void)form;
+	if (!m->hit && kb_termset_has(m->ts, term))
+		m->hit = true;
+}
+
+static bool word_matches(kb_analyzer *a, const char *word, kb_lang lang, const kb_termset *ts)
+{
+	struct match_ctx m = { ts, false };
+	for (size_t i = 0; i < ts->np; i++)
+		if (strncmp(word, ts->prefixes[i], strlen(ts->prefixes[i])) == 0)
+			return true;
+	kb_analyzer_index_terms(a, word, lang, check_term, &m);
+	return m.hit;
+}
+
+/* Cuts scan bytes back to a UTF-8 character boundary. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+char *kb_snippet(kb_analyzer *a, const char *text, kb_lang lang, const kb_termset *ts, size_t max_words)
+{
+	size_t len = strlen(text);
+	if (len > MAX_SCAN_BYTES)
+		len = utf8_cut(text, MAX_SCAN_BYTES);
+	kb_tokens t = { 0 };
+	kb_analyze(a, text, len, 0, &t);
+	bool *hit = kb_xcalloc(t.n ? t.n : 1, sizeof *hit);
+	for (size_t i = 0; i < t.n; i++)
+		hit[i] = word_matches(a, kb_tokens_word(&t, i), lang, ts);
+
+	/* the window of max_words words holding the most matches; the earliest wins a tie */
+	size_t best = 0, best_n = 0, cur = 0;
+	for (size_t i = 0; i < t.n; i++) {
+		cur += hit[i];
+		if (i >= max_words)
+			cur -= hit[i - max_words];
+		if (cur > best_n) {
+			best_n = cur;
+			best = i >= max_words ? i - max_words + 1 : 0;
+		}
+	}
+	/* start a little before the first match, so it is read in context */
+	if (best_n && best > 0) {
+		size_t first = best;
+		while (first < t.n && !hit[first])
+			first++;
+		size_t lead = max_words / 4;
+		best = first > lead ? first - lead : 0;
+	}
+	size_t last = t.n ? (best + max_words < t.n ? best + max_words : t.n) : 0;
+
+	kb_buf out = { 0 };
+	size_t from = (t.n && best > 0) ? t.v[best].start : 0;
+	size_t to = (t.n && last < t.n) ? t.v[last - 1].end : len;
+	if (from > 0)
+		kb_buf_adds(&out, "… ");
+	size_t at = from;
+	for (size_t i = best; i < last; i++) {
+		if (!hit[i])
+			continue;
+		kb_buf_add_html(&out, text + at, t.v[i].start - at);
+		kb_buf_adds(&out, "<mark>");
+		kb_buf_add_html(&out, text + t.v[i].start, t.v[i].end - t.v[i].start);
+		kb_buf_adds(&out, "</mark>");
+		at = t.v[i].end;
+	}
+	kb_buf_add_html(&out, text + at, to - at);
+	if (to < strlen(text))
+		kb_buf_adds(&out, " …");
+	free(hit);
+	kb_tokens_clear(&t);
+	/* the text keeps its blocks apart with newlines; a snippet is one line */
+	for (size_t i = 0; i < out.len; i++)
+		if (out.s[i] == '\n' || out.s[i] == '\r' || out.s[i] == '\t')
+			out.s[i] = ' ';
+	return kb_buf_detach(&out);
+}

@@ -1,0 +1,27 @@
+/* snippet — the piece of a section's text that best shows why it matched, with the matched words in
+ * <mark>. The text is analysed with the same analyzer as at index time, so a word is marked exactly
+ * when one of its index terms is among the query's; the word is marked as it stands in the text. */
+#ifndef KB_SNIPPET_H
+#define KB_SNIPPET_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "analyzer.h"
+
+/* The terms (and prefixes) a query looks for; a small set, searched linearly. */
+typedef struct {
+	char **terms;    /* owned */
+	size_t n;
+	char **prefixes; /* owned: folded word prefixes from `gen*` */
+	size_t np;
+} kb_termset;
+
+void kb_termset_add(kb_termset *ts, const char *term);   /* copies; ignores duplicates */
+void kb_termset_add_prefix(kb_termset *ts, const char *prefix);
+bool kb_termset_has(const kb_termset *ts, const char *term);
+void kb_termset_clear(kb_termset *ts);
+
+/* HTML-escaped text of at most about max_words words around the best cluster of matches, each
+ * matching word wrapped in <mark></mark>, with "…" where text was cut. Caller frees. */
+char *kb_snippet(kb_analyzer *a, const char *text, kb_lang lang, const kb_termset *ts, size_t max_words);
+
+#endif

@@ -1,0 +1,158 @@
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void *oom(void)
+{
+	abort();
+}
+
+void *kb_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	return p ? p : oom();
+}
+
+void *kb_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	return p ? p : oom();
+}
+
+void *kb_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	return q ? q : oom();
+}
+
+char *kb_xstrdup(const char *s)
+{
+	return s ? kb_xstrndup(s, strlen(s)) : NULL;
+}
+
+char *kb_xstrndup(const char *s, size_t n)
+{
+	char *d = kb_xmalloc(n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+void kb_grow(void **v, size_t *cap, size_t need, size_t sz)
+{
+	if (need <= *cap)
+		return;
+	size_t c = *cap ? *cap : 8;
+	while (c < need)
+		c *= 2;
+	*v = kb_xrealloc(*v, c * sz);
+	*cap = c;
+}
+
+void kb_buf_add(kb_buf *b, const char *s, size_t n)
+{
+	kb_grow((void **)&b->s, &b->cap, b->len + n + 1, 1);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void kb_buf_adds(kb_buf *b, const char *s)
+{
+	kb_buf_add(b, s, strlen(s));
+}
+
+void kb_buf_addc(kb_buf *b, char c)
+{
+	kb_buf_add(b, &c, 1);
+}
+
+void kb_buf_printf(kb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	kb_grow((void **)&b->s, &b->cap, b->len + (size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void kb_buf_add_html(kb_buf *b, const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *esc = NULL;
+		switch (s[i]) {
+		case '&': esc = "&amp;"; break;
+		case '<': esc = "&lt;"; break;
+		case '>': esc = "&gt;"; break;
+		case '"': esc = "&quot;"; break;
+		case '\'': esc = "&#39;"; break;
+		default: continue;
+		}
+		kb_buf_add(b, s + run, i - run);
+		kb_buf_adds(b, esc);
+		run = i + 1;
+	}
+	kb_buf_add(b, s + run, n - run);
+}
+
+char *kb_buf_detach(kb_buf *b)
+{
+	char *s = b->s ? b->s : kb_xstrdup("");
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void kb_buf_free(kb_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+bool kb_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		unsigned c = *p;
+		size_t k;
+		unsigned min;
+		if (c == 0)
+			return false;
+		if (c < 0x80) { p++; continue; }
+		if ((c & 0xE0) == 0xC0) { k = 1; min = 0x80; c &= 0x1F; }
+		else if ((c & 0xF0) == 0xE0) { k = 2; min = 0x800; c &= 0x0F; }
+		else if ((c & 0xF8) == 0xF0) { k = 3; min = 0x10000; c &= 0x07; }
+		else return false;
+		if ((size_t)(end - p) <= k)
+			return false;
+		for (size_t i = 1; i <= k; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+			c = (c << 6) | (p[i] & 0x3F);
+		}
+		/* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+			return false;
+		p += k + 1;
+	}
+	return true;
+}
+
+double kb_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}

@@ -1,0 +1,42 @@
+/* util — small memory and string helpers for all of atmp-kb.
+ *
+ * Allocation failure aborts: a search service that cannot get a few bytes cannot answer anyway, and
+ * one policy keeps every caller free of half-built-object paths for malloc. Depends on nothing. */
+#ifndef KB_UTIL_H
+#define KB_UTIL_H
+#include <stdbool.h>
+#include <stddef.h>
+
+void *kb_xmalloc(size_t n);                 /* never NULL */
+void *kb_xcalloc(size_t n, size_t size);    /* never NULL */
+void *kb_xrealloc(void *p, size_t n);       /* never NULL */
+char *kb_xstrdup(const char *s);            /* NULL for NULL; caller frees */
+char *kb_xstrndup(const char *s, size_t n); /* caller frees */
+
+/* Grows *v (an array of *cap elements of size sz) so it has room for need elements. */
+void kb_grow(void **v, size_t *cap, size_t need, size_t sz);
+
+/* A growable NUL-terminated byte buffer (git's strbuf in miniature). Zero-initialise to start. */
+typedef struct {
+	char *s;    /* owned; NULL until something is added */
+	size_t len; /* bytes used, not counting the NUL */
+	size_t cap;
+} kb_buf;
+
+void kb_buf_add(kb_buf *b, const char *s, size_t n);
+void kb_buf_adds(kb_buf *b, const char *s);
+void kb_buf_addc(kb_buf *b, char c);
+void kb_buf_printf(kb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s with &, <, >, " and ' escaped for HTML. */
+void kb_buf_add_html(kb_buf *b, const char *s, size_t n);
+/* Hands over the string (never NULL; "" when empty): the caller now owns it; b is empty again. */
+char *kb_buf_detach(kb_buf *b);
+void kb_buf_free(kb_buf *b);
+
+/* True when s (n bytes) is well-formed UTF-8 without NUL bytes. */
+bool kb_utf8_valid(const char *s, size_t n);
+
+/* Monotonic clock in milliseconds, for took_ms. */
+double kb_now_ms(void);
+
+#endif

@@ -1,0 +1,438 @@
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "search.h"
+#include "served.h"
+#include "util.h"
+
+#define MAX_OFFSET 10000
+
+static struct MHD_Daemon *daemon_;
+static kb_http_conf conf;
+static char webroot[PATH_MAX];
+
+/* Per request: what the access log needs. */
+struct req {
+	double t0;
+	unsigned status;
+};
+
+/* ---- responses ---- */
+
+static void common_headers(struct MHD_Response *r, const char *type)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, struct req *rq, unsigned status,
+                            struct MHD_Response *r)
+{
+	rq->status = status;
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The CORS header for a page of an allowed site; nothing for any other. */
+static void cors(struct MHD_Connection *c, struct MHD_Response *r)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	MHD_add_response_header(r, "Vary", "Origin");
+	if (!origin)
+		return;
+	for (size_t i = 0; i < conf.norigins; i++)
+		if (strcmp(conf.origins[i], origin) == 0 || strcmp(conf.origins[i], "*") == 0) {
+			MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+			return;
+		}
+}
+
+static enum MHD_Result send_text(struct MHD_Connection *c, struct req *rq, unsigned status,
+                                 const char *type, const char *body, const char *cache)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	                                                         MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	common_headers(r, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	return reply(c, rq, status, r);
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, struct req *rq, unsigned status, json_t *v)
+{
+	char *body = kb_json_dumps(v);
+	json_decref(v);
+	if (!body)
+		return MHD_NO;
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	common_headers(r, "application/json; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	cors(c, r);
+	return reply(c, rq, status, r);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, struct req *rq, unsigned status,
+                                  const char *msg)
+{
+	return send_json(c, rq, status, json_pack("{s:s}", "error", msg));
+}
+
+/* ---- /api/search ---- */
+
+#define MAX_FILTER_VALUES 20
+
+struct params {
+	const char *q;
+	const char *limit, *offset;
+	const char *vals[KB_FILTER_N][MAX_FILTER_VALUES];
+	size_t nvals[KB_FILTER_N];
+	char bad[128]; /* the first problem found while reading the parameters */
+};
+
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+                               const char *val, size_t vlen)
+{
+	struct params *p = cls;
+	(void)kind;
+	(void)klen;
+	if (!val)
+		val = "";
+	if (strcmp(key, "q") == 0 || strcmp(key, "limit") == 0 || strcmp(key, "offset") == 0) {
+		if (vlen != strlen(val) && !p->bad[0])
+			snprintf(p->bad, sizeof p->bad, "parameter '%s' contains a NUL byte", key);
+		if (key[0] == 'q')
+			p->q = val;
+		else if (key[0] == 'l')
+			p->limit = val;
+		else
+			p->offset = val;
+		return MHD_YES;
+	}
+	for (int f = 0; f < KB_FILTER_N; f++) {
+		if (strcmp(key, kb_filter_name((kb_filter)f)) != 0)
+			continue;
+		if (vlen != strlen(val) && !p->bad[0])
+			snprintf(p->bad, sizeof p->bad, "parameter '%s' contains a NUL byte", key);
+		else if (p->nvals[f] == MAX_FILTER_VALUES && !p->bad[0])
+			snprintf(p->bad, sizeof p->bad, "too many values for parameter '%s' (at most %d)", key,
+			         MAX_FILTER_VALUES);
+		else if (p->nvals[f] < MAX_FILTER_VALUES && *val)
+			p->vals[f][p->nvals[f]++] = val;
+	}
+	return MHD_YES; /* unknown parameters are ignored */
+}
+
+/* A whole number in [lo, hi], written in plain digits; false for anything else. */
+static bool parse_count(const char *s, size_t lo, size_t hi, size_t *out)
+{
+	size_t v = 0;
+	if (!s || !*s || strlen(s) > 9)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (size_t)(*p - '0');
+	}
+	if (v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static enum MHD_Result api_search(struct MHD_Connection *c, struct req *rq)
+{
+	struct params p = { 0 };
+	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect, &p);
+	if (p.bad[0])
+		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, p.bad);
+	kb_search_params sp = { .q = p.q ? p.q : "", .limit = 10, .offset = 0 };
+	if (p.limit && !parse_count(p.limit, 1, KB_MAX_LIMIT, &sp.limit))
+		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "parameter 'limit' must be a whole number from 1 to 100");
+	if (p.offset && !parse_count(p.offset, 0, MAX_OFFSET, &sp.offset))
+		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "parameter 'offset' must be a whole number from 0 to 10000");
+	for (int f = 0; f < KB_FILTER_N; f++) {
+		sp.filters[f] = p.vals[f];
+		sp.nfilters[f] = p.nvals[f];
+	}
+	char *err = NULL;
+	kb_status st = kb_search_check(&sp, &err);
+	if (st != KB_OK) {
+		enum MHD_Result ret = send_error(c, rq, MHD_HTTP_BAD_REQUEST, err);
+		free(err);
+		return ret;
+	}
+	kb_searcher *s = kb_served_get();
+	if (!s)
+		return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the index cannot be opened");
+	json_t *res = NULL;
+	st = kb_search_run(s, &sp, &res, &err);
+	if (st != KB_OK) {
+		enum MHD_Result ret = send_error(c, rq, st == KB_ERR_INVALID ? MHD_HTTP_BAD_REQUEST
+		                                                             : MHD_HTTP_SERVICE_UNAVAILABLE, err);
+		free(err);
+		return ret;
+	}
+	return send_json(c, rq, MHD_HTTP_OK, res);
+}
+
+static enum MHD_Result api_doc(struct MHD_Connection *c, struct req *rq, const char *id)
+{
+	kb_searcher *s = kb_served_get();
+	if (!s)
+		return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the index cannot be opened");
+	json_t *doc = NULL;
+	char *err = NULL;
+	kb_status st = kb_search_doc(s, id, &doc, &err);
+	if (st != KB_OK) {
+		enum MHD_Result ret = send_error(c, rq, st == KB_ERR_NOT_FOUND ? MHD_HTTP_NOT_FOUND
+		                                                               : MHD_HTTP_SERVICE_UNAVAILABLE, err);
+		free(err);
+		return ret;
+	}
+	json_object_del(doc, "hash");
+	return send_json(c, rq, MHD_HTTP_OK, doc);
+}
+
+/* ---- static files ---- */
+
+static const char *content_type(const char *path)
+{
+	static const char *const map[][2] = {
+		{ ".html", "text/html; charset=utf-8" }, { ".js", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },   { ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },                 { ".ico", "image/x-icon" },
+		{ ".json", "application/json; charset=utf-8" }, { ".txt", "text/plain; charset=utf-8" },
+	};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof map / sizeof *map; i++)
+		if (strcmp(dot, map[i][0]) == 0)
+			return map[i][1];
+	return "application/octet-stream";
+}
+
+/* Serves rel (a path below the web folder) only when, with every symlink resolved, it is still
+ * below the web folder: a URL never names a file outside it. */
+static enum MHD_Result send_file(struct MHD_Connection *c, struct req *rq, const char *rel)
+{
+	char want[PATH_MAX * 2], real[PATH_MAX];
+	if (strstr(rel, "..") || strchr(rel, '\\'))
+		return send_text(c, rq, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "not found\n", "no-cache");
+	snprintf(want, sizeof want, "%s/%s", webroot, rel);
+	size_t rootlen = strlen(webroot);
+	struct stat st;
+	int fd = -1;
+	if (realpath(want, real) && strncmp(real, webroot, rootlen) == 0 && real[rootlen] == '/' &&
+	    stat(real, &st) == 0 && S_ISREG(st.st_mode))
+		fd = open(real, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return send_text(c, rq, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "not found\n", "no-cache");
+	struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	if (!r) {
+		close(fd);
+		return MHD_NO;
+	}
+	const char *type = content_type(real);
+	common_headers(r, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=300");
+	if (strncmp(type, "text/html", 9) == 0)
+		MHD_add_response_header(r, "Content-Security-Policy",
+		                        "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+		                        "base-uri 'none'; frame-ancestors 'self'");
+	else
+		cors(c, r);
+	return reply(c, rq, MHD_HTTP_OK, r);
+}
+
+/* ---- routing ---- */
+
+static enum MHD_Result route(struct MHD_Connection *c, struct req *rq, const char *url)
+{
+	if (strcmp(url, "/healthz") == 0)
+		return kb_served_get()
+		       ? send_text(c, rq, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", "no-store")
+		       : send_text(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+		                   "no index\n", "no-store");
+	if (strcmp(url, "/api/search") == 0)
+		return api_search(c, rq);
+	if (strncmp(url, "/api/doc/", 9) == 0)
+		return api_doc(c, rq, url + 9);
+	if (strncmp(url, "/api/", 5) == 0)
+		return send_error(c, rq, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	if (strcmp(url, "/") == 0)
+		return send_file(c, rq, "index.html");
+	if (strncmp(url, "/doc/", 5) == 0)
+		return send_file(c, rq, "doc.html");
+	return send_file(c, rq, url + 1);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **ctx)
+{
+	(void)cls;
+	(void)version;
+	(void)upload;
+	struct req *rq = *ctx;
+	if (!rq) {
+		/* the first call only sets up: answering now would make libmicrohttpd close the connection */
+		rq = kb_xcalloc(1, sizeof *rq);
+		rq->t0 = kb_now_ms();
+		*ctx = rq;
+		return MHD_YES;
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		*upload_size = 0; /* a body is never read */
+		struct MHD_Response *r = MHD_create_response_from_buffer(strlen("method not allowed\n"),
+		                                                         (void *)"method not allowed\n",
+		                                                         MHD_RESPMEM_PERSISTENT);
+		common_headers(r, "text/plain; charset=utf-8");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return reply(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+	}
+	if (*upload_size) {
+		*upload_size = 0;
+		return send_text(c, rq, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8",
+		                 "a GET request has no body\n", "no-store");
+	}
+	return route(c, rq, url);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)toe;
+	struct req *rq = *ctx;
+	if (!rq)
+		return;
+	if (conf.log) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+		(void)ci;
+		fprintf(stderr, "access status=%u ms=%.2f\n", rq->status, kb_now_ms() - rq->t0);
+	}
+	free(rq);
+	*ctx = NULL;
+}
+
+/* Decodes %XX and '+' (a space, as browsers send form values); MHD's own decoder leaves '+'. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (*r == '+') {
+			*w++ = ' ';
+		} else if (*r == '%' && r[1] && r[2] && strchr("0123456789abcdefABCDEF", r[1]) &&
+		           strchr("0123456789abcdefABCDEF", r[2])) {
+			char hex[3] = { r[1], r[2], 0 };
+			*w++ = (char)strtol(hex, NULL, 16);
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+static bool resolve(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char **errmsg)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host || !colon[1]) {
+		kb_fail(KB_ERR_INVALID, errmsg, "--listen '%s': want HOST:PORT, e.g. 127.0.0.1:8080", listen);
+		return false;
+	}
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	char *h = host;
+	if (h[0] == '[' && h[strlen(h) - 1] == ']') {
+		h[strlen(h) - 1] = '\0';
+		h++;
+	}
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *ai = NULL;
+	int rc = getaddrinfo(h, colon + 1, &hints, &ai);
+	if (rc != 0 || !ai) {
+		kb_fail(KB_ERR_INVALID, errmsg, "--listen '%s': %s", listen, gai_strerror(rc));
+		return false;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return true;
+}
+
+bool kb_http_start(const kb_http_conf *cf, char **errmsg)
+{
+	conf = *cf;
+	if (!realpath(conf.web, webroot)) {
+		kb_fail(KB_ERR_IO, errmsg, "--web '%s': %s", conf.web, strerror(errno));
+		return false;
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (!resolve(conf.listen, &ss, &sl, errmsg))
+		return false;
+	unsigned threads = conf.threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 1 ? (unsigned)n : 2;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)0,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)512,
+		MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)completed, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, (size_t (*)(void *, struct MHD_Connection *, char *))unescape, NULL,
+		MHD_OPTION_END);
+	if (!daemon_) {
+		kb_fail(KB_ERR_IO, errmsg, "cannot listen on %s (address in use, or not allowed?)", conf.listen);
+		return false;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+	char host[INET6_ADDRSTRLEN] = "";
+	if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+	fprintf(stderr, ss.ss_family == AF_INET6 ? "atmp-searchd: listening on http://[%s]:%u/\n"
+	                                         : "atmp-searchd: listening on http://%s:%u/\n",
+	        host, di ? (unsigned)di->port : 0);
+	return true;
+}
+
+void kb_http_stop(void)
+{
+	if (!daemon_)
+		return;
+	MHD_socket s = MHD_quiesce_daemon(daemon_);
+	if (s != MHD_INVALID_SOCKET)
+		close(s);
+	MHD_stop_daemon(daemon_);
+	daemon_ = NULL;
+}

@@ -1,0 +1,24 @@
+/* http — the daemon's HTTP side on libmicrohttpd: routes, parameter checks, static files, headers.
+ * The only file that includes microhttpd.h; every answer comes from lib/ through served.h. */
+#ifndef KB_HTTP_H
+#define KB_HTTP_H
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+	const char *listen;          /* "HOST:PORT"; port 0 picks a free one */
+	const char *web;             /* folder of the widget and pages */
+	const char *const *origins;  /* sites allowed to call the API from their pages (CORS) */
+	size_t norigins;
+	unsigned threads;            /* request threads; 0: one per core */
+	bool log;                    /* an access-log line per request on stderr */
+} kb_http_conf;
+
+/* Starts serving; false with *errmsg (caller frees) when the address or web folder is unusable.
+ * On success prints the URL it listens on to stderr. */
+bool kb_http_start(const kb_http_conf *conf, char **errmsg);
+
+/* Stops accepting, lets requests in flight finish, and stops. */
+void kb_http_stop(void);
+
+#endif

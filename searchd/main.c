@@ -1,0 +1,122 @@
+/* atmp-searchd: the HTTP search daemon (INTERFACE.md §2.2). */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "http.h"
+#include "served.h"
+
+#ifndef KB_WEBDIR
+#define KB_WEBDIR "/usr/local/share/atmp-kb/web"
+#endif
+
+static const char usage[] =
+	"usage: atmp-searchd --db FILE [--listen HOST:PORT] [--web DIR] [--allow-origin ORIGIN]...\n"
+	"\n"
+	"Serves the index FILE over HTTP: the JSON API (/api/search, /api/doc/ID), the search page (/)\n"
+	"and the embeddable widget (/widget.js). A rebuilt index is picked up without a restart (on its\n"
+	"own within a second, or at once on SIGHUP); SIGTERM finishes requests in flight and exits.\n"
+	"\n"
+	"  --db FILE             the index built by atmp-index\n"
+	"  --listen HOST:PORT    where to listen (default 127.0.0.1:8080; port 0 picks a free port)\n"
+	"  --web DIR             the widget and pages (default " KB_WEBDIR ")\n"
+	"  --allow-origin ORIGIN a site whose pages may call the API (CORS); repeat for more\n"
+	"  --threads N           request threads (default: one per core)\n"
+	"  --access-log          print a line per request on stderr\n"
+	"  -h, --help            this help\n"
+	"  -V, --version         the version\n"
+	"\n"
+	"Exit status: 0 after SIGTERM/SIGINT, 1 when the index or address is unusable, 2 bad usage.\n"
+	"Example: atmp-searchd --db kb.db --listen 127.0.0.1:8080 --web web\n";
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "atmp-searchd: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", usage);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },      { "listen", required_argument, NULL, 'l' },
+		{ "web", required_argument, NULL, 'w' },     { "allow-origin", required_argument, NULL, 'o' },
+		{ "threads", required_argument, NULL, 't' }, { "access-log", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	kb_http_conf conf = { .listen = "127.0.0.1:8080", .web = KB_WEBDIR };
+	const char **origins = calloc((size_t)argc, sizeof *origins);
+	const char *db = NULL;
+	int ch;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': db = optarg; break;
+		case 'l': conf.listen = optarg; break;
+		case 'w': conf.web = optarg; break;
+		case 'o': origins[conf.norigins++] = optarg; break;
+		case 'a': conf.log = true; break;
+		case 't': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 256)
+				return bad_usage("--threads '%s': want a number from 1 to 256", optarg);
+			conf.threads = (unsigned)n;
+			break;
+		}
+		case 'h': fputs(usage, stdout); return 0;
+		case 'V': printf("atmp-searchd %s\n", KB_VERSION); return 0;
+		default: return bad_usage("unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument '%s'", argv[optind]);
+	if (!db)
+		return bad_usage("%s is required", "--db");
+	conf.origins = origins;
+
+	/* signals are taken by sigwait below; blocking them first means every thread inherits the mask */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	char *err = NULL;
+	if (!kb_served_start(db, &err)) {
+		fprintf(stderr, "atmp-searchd: %s\n", err ? err : "cannot open the index");
+		free(err);
+		free(origins);
+		return 1;
+	}
+	if (!kb_http_start(&conf, &err)) {
+		fprintf(stderr, "atmp-searchd: %s\n", err);
+		free(err);
+		kb_served_stop();
+		free(origins);
+		return 1;
+	}
+	for (;;) {
+		int sig = 0;
+		sigwait(&sigs, &sig);
+		if (sig == SIGHUP) {
+			fprintf(stderr, "atmp-searchd: SIGHUP: reopening the index\n");
+			kb_served_reload();
+			continue;
+		}
+		break;
+	}
+	fprintf(stderr, "atmp-searchd: stopping\n");
+	kb_http_stop();
+	kb_served_stop();
+	free(origins);
+	return 0;
+}

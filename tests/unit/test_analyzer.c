@@ -1,0 +1,148 @@
+/* The analyzer: given Danish and English text, the words and terms a user's search depends on. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "harness.h"
+
+static kb_analyzer *an;
+
+/* The folded words of text, joined by '|'. */
+static char *words(const char *text)
+{
+	kb_tokens t = { 0 };
+	kb_buf out = { 0 };
+	kb_analyze(an, text, strlen(text), 0, &t);
+	for (size_t i = 0; i < t.n; i++) {
+		if (i)
+			kb_buf_addc(&out, '|');
+		kb_buf_adds(&out, kb_tokens_word(&t, i));
+	}
+	kb_tokens_clear(&t);
+	return kb_buf_detach(&out);
+}
+
+static void collect(void *ctx, const char *term, kb_form form)
+{
+	kb_buf *b = ctx;
+	if (b->len)
+		kb_buf_addc(b, '|');
+	kb_buf_adds(b, term);
+	kb_buf_adds(b, form == KB_FORM_EXACT ? "=" : "~");
+}
+
+static char *index_terms(const char *word, kb_lang lang)
+{
+	kb_buf b = { 0 };
+	kb_analyzer_index_terms(an, word, lang, collect, &b);
+	return kb_buf_detach(&b);
+}
+
+static char *query_terms(const char *word)
+{
+	kb_buf b = { 0 };
+	kb_analyzer_query_terms(an, word, collect, &b);
+	return kb_buf_detach(&b);
+}
+
+#define CHECK_OWNED(expr, want) do { char *s_ = (expr); CHECK_STR(s_, want); free(s_); } while (0)
+
+static void test_words(void)
+{
+	/* case folding and Danish letters kept */
+	CHECK_OWNED(words("Genterapien virker på Rigshospitalet."), "genterapien|virker|på|rigshospitalet");
+	CHECK_OWNED(words("LÆGEMIDDELSTYRELSEN Ærø Århus"), "lægemiddelstyrelsen|ærø|århus");
+	/* ICU keeps an apostrophe inflection in the word */
+	CHECK_OWNED(words("ATMP'er og ATMP'erne"), "atmp'er|og|atmp'erne");
+	/* NFKC: full-width letters and ligatures become plain letters */
+	CHECK_OWNED(words("ＡＴＭＰ ﬁle"), "atmp|file");
+	/* punctuation and spaces are not words */
+	CHECK_OWNED(words("  -- !! ( ) \"  "), "");
+	CHECK_OWNED(words("CAR-T, 2001/18/EF"), "car|t|2001|18|ef");
+	CHECK_OWNED(words("Straße"), "strasse");
+}
+
+static void test_positions_and_offsets(void)
+{
+	kb_tokens t = { 0 };
+	const char *text = "Kliniske  forsøg, i Danmark";
+	unsigned next = kb_analyze(an, text, strlen(text), 100, &t);
+	CHECK(t.n == 4);
+	CHECK(next == 104);
+	CHECK(t.v[0].pos == 100 && t.v[3].pos == 103);
+	/* offsets are bytes of the original text, so a snippet can cut the word as written */
+	CHECK(t.v[1].start == 10 && t.v[1].end == 17); /* "forsøg": ø is two bytes */
+	CHECK(strncmp(text + t.v[3].start, "Danmark", 7) == 0);
+	kb_tokens_clear(&t);
+}
+
+static void test_index_terms(void)
+{
+	/* Danish text: the word and its Danish stem */
+	CHECK_OWNED(index_terms("genterapien", KB_LANG_DA), "genterapien=|ZDgenterapi~");
+	CHECK_OWNED(index_terms("genterapi", KB_LANG_DA), "genterapi=|ZDgenterapi~");
+	CHECK_OWNED(index_terms("forsøgene", KB_LANG_DA), "forsøgene=|ZDforsøg~");
+	/* English text: the English stem */
+	CHECK_OWNED(index_terms("therapies", KB_LANG_EN), "therapies=|ZEtherapi~");
+	CHECK_OWNED(index_terms("trials", KB_LANG_EN), "trials=|ZEtrial~");
+	/* an acronym's inflection is cut at the apostrophe before stemming */
+	CHECK_OWNED(index_terms("atmp'erne", KB_LANG_DA), "atmp'erne=|ZDatmp~");
+	/* numbers are not stemmed */
+	CHECK_OWNED(index_terms("1394", KB_LANG_DA), "1394=|ZD1394~");
+}
+
+static void test_query_terms(void)
+{
+	/* a query does not know its language: stems both ways */
+	CHECK_OWNED(query_terms("genterapien"), "genterapien=|ZDgenterapi~|ZEgenterapien~");
+	CHECK_OWNED(query_terms("therapies"), "therapies=|ZDtherapi~|ZEtherapi~");
+}
+
+static void test_fold(void)
+{
+	CHECK_OWNED(kb_analyzer_fold(an, "Danske  Regioner"), "danske regioner");
+	CHECK_OWNED(kb_analyzer_fold(an, "GMP"), "gmp");
+}
+
+static void test_stopwords(void)
+{
+	CHECK(kb_is_stopword("og"));
+	CHECK(kb_is_stopword("hvordan"));
+	CHECK(kb_is_stopword("the"));
+	CHECK(kb_is_stopword("who"));
+	CHECK(!kb_is_stopword("genterapi"));
+	CHECK(!kb_is_stopword("gmp"));
+}
+
+static void test_hostile(void)
+{
+	/* ill-formed UTF-8, NUL bytes and a long run of one letter must neither crash nor make terms
+	 * Xapian would refuse */
+	const char junk[] = "\xff\xfe\xc3\x28 ok \xe2\x82 \x00 end";
+	kb_tokens t = { 0 };
+	kb_analyze(an, junk, sizeof junk - 1, 0, &t);
+	CHECK(t.n >= 2);
+	kb_tokens_clear(&t);
+	char *longword = malloc(100001);
+	memset(longword, 'a', 100000);
+	longword[100000] = '\0';
+	CHECK_OWNED(words(longword), "");
+	free(longword);
+}
+
+int main(void)
+{
+	if (kb_analyzer_new(&an, NULL) != KB_OK) {
+		fprintf(stderr, "cannot create the analyzer\n");
+		return 1;
+	}
+	test_words();
+	test_positions_and_offsets();
+	test_index_terms();
+	test_query_terms();
+	test_fold();
+	test_stopwords();
+	test_hostile();
+	kb_analyzer_free(an);
+	TEST_END();
+}
