@@ -32,7 +32,8 @@ for suite in ./tests/*/run.sh; do
 	[ $rc -ne 0 ] && [ -z "$(echo "$last" | grep -E ' [1-9][0-9]* (failed|error)')" ] && failed=$((failed + 1))
 done
 echo "== integration (pytest)"
-out=$(python3 -m pytest -q -p no:cacheprovider tests/integration 2>&1); rc=$?
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+out=$("$PY" -m pytest -q -p no:cacheprovider tests/integration 2>&1); rc=$?
 echo "$out" | tail -n 60
 last=$(echo "$out" | grep -E '[0-9]+ (passed|failed)' | tail -n 1)
 if [ -n "$last" ]; then add "$last"; else failed=$((failed + 1)); fi

@@ -1,0 +1,204 @@
+"""The HTTP API of atmp-searchd, over real HTTP, against the bundled corpus."""
+import json
+import re
+
+import pytest
+
+from conftest import corpus_text
+
+
+def test_healthz_answers_ok(daemon):
+    status, headers, body = daemon.get("/healthz")
+    assert status == 200
+    assert body == b"ok\n"
+
+
+def test_inflected_danish_query_finds_documents_with_the_base_form(daemon):
+    status, res = daemon.search("genterapien")
+    assert status == 200
+    assert res["total"] >= 5
+    top = [h["id"] for h in res["hits"][:5]]
+    for doc_id in top:
+        assert "genterapi" in corpus_text(doc_id).lower(), doc_id
+
+
+def test_response_has_the_documented_shape(daemon):
+    status, res = daemon.search("hospitalsundtagelse", limit=5)
+    assert status == 200
+    assert res["query"] == "hospitalsundtagelse"
+    assert isinstance(res["took_ms"], (int, float)) and res["took_ms"] >= 0
+    assert res["suggestion"] is None or isinstance(res["suggestion"], str)
+    assert set(res["facets"]) == {"type", "lang"}
+    assert 1 <= len(res["hits"]) <= 5
+    for h in res["hits"]:
+        for key in ("id", "section", "title", "section_title", "type", "lang", "source", "url",
+                    "updated", "snippet", "score"):
+            assert key in h, key
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", h["updated"])
+        assert h["type"] in ("guidance", "best-practice", "faq", "news", "minutes", "analysis")
+    scores = [h["score"] for h in res["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_best_document_ranks_first_for_its_subject(daemon):
+    _, res = daemon.search("hospitalsundtagelse")
+    assert res["hits"][0]["id"] in ("guidance/hospitalsundtagelse", "faq/klinikere")
+    _, res = daemon.search("hospital exemption", lang="en")
+    assert res["hits"][0]["id"] == "guidance/hospital-exemption-denmark"
+
+
+def test_one_hit_per_document_and_total_counts_documents(daemon):
+    _, res = daemon.search("ATMP", limit=100)
+    ids = [h["id"] for h in res["hits"]]
+    assert len(ids) == len(set(ids))
+    assert res["total"] == len(ids)
+    assert sum(res["facets"]["type"].values()) == res["total"]
+    assert sum(res["facets"]["lang"].values()) == res["total"]
+
+
+def test_faq_question_is_its_own_hit_with_its_anchor(daemon):
+    _, res = daemon.search("hvordan søger man om hospitalsundtagelse", type="faq")
+    assert res["hits"], res
+    hit = res["hits"][0]
+    assert hit["type"] == "faq"
+    assert hit["section"] and re.fullmatch(r"[a-z0-9-]+", hit["section"])
+    assert "hospitalsundtagelse" in hit["section_title"].lower()
+
+
+def test_snippet_marks_matches_and_escapes_everything_else(daemon):
+    _, res = daemon.search("forsøg", limit=20)
+    assert any("<mark>" in h["snippet"] for h in res["hits"])
+    for h in res["hits"]:
+        rest = h["snippet"].replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in rest and ">" not in rest, h["snippet"]
+    marked = re.findall(r"<mark>(.*?)</mark>", " ".join(h["snippet"] for h in res["hits"]))
+    assert marked and all(m.lower().startswith("forsøg") for m in marked), marked
+
+
+def test_filters_restrict_and_combine(daemon):
+    _, res = daemon.search("ATMP", type="faq", limit=100)
+    assert res["hits"] and all(h["type"] == "faq" for h in res["hits"])
+    _, res = daemon.search("ATMP", type=["faq", "news"], lang="en", limit=100)
+    assert res["hits"]
+    assert all(h["type"] in ("faq", "news") and h["lang"] == "en" for h in res["hits"])
+    _, inline = daemon.search("ATMP type:faq lang:en", limit=100)
+    _, param = daemon.search("ATMP", type="faq", lang="en", limit=100)
+    assert [h["id"] for h in inline["hits"]] == [h["id"] for h in param["hits"]]
+
+
+def test_tag_and_source_filters_ignore_case(daemon):
+    _, a = daemon.search("ATMP", tag="gmp", limit=100)
+    _, b = daemon.search("ATMP", tag="GMP", limit=100)
+    assert a["total"] > 0 and a["total"] == b["total"]
+    _, res = daemon.search("ATMP", source="atmp danmark", limit=100)
+    assert res["hits"] and all(h["source"] == "ATMP Danmark" for h in res["hits"])
+
+
+def test_query_language(daemon):
+    _, without = daemon.search("CAR-T -leukaferese", limit=100)
+    assert without["hits"]
+    for h in without["hits"]:
+        assert "leukaferese" not in corpus_text(h["id"]).lower()
+    _, prefix = daemon.search("leukafer*")
+    assert prefix["total"] >= 1
+    _, either = daemon.search("Beneluxa OR Catapult", limit=100)
+    _, a = daemon.search("Beneluxa", limit=100)
+    _, b = daemon.search("Catapult", limit=100)
+    assert either["total"] == len({h["id"] for h in a["hits"]} | {h["id"] for h in b["hits"]})
+    _, phrase = daemon.search('"kliniske forsøg"', limit=5)
+    assert phrase["hits"]
+    for h in phrase["hits"]:
+        assert re.search(r"klinisk\w*\s+forsøg", corpus_text(h["id"]), re.I), h["id"]
+
+
+def test_paging_continues_where_the_last_page_ended(daemon):
+    _, all_ = daemon.search("ATMP", limit=20)
+    _, p1 = daemon.search("ATMP", limit=10)
+    _, p2 = daemon.search("ATMP", limit=10, offset=10)
+    assert [h["id"] for h in p1["hits"] + p2["hits"]] == [h["id"] for h in all_["hits"]]
+
+
+HOSTILE = ['"', 'genterapi "', 'NEAR(', 'NEAR(genterapi, 3)', '*', '**', 'gen*', '-', '--', 'a OR',
+           'OR', 'AND AND', '^', ':', 'type:', 'type:nonsense', '((((', ')))', "' OR 1=1 --",
+           "'; DROP TABLE docs; --", '\\', '%', '\t\n', ' ', '', '<script>alert(1)</script>',
+           '"' * 500, '-' * 999, 'a* ' * 300, 'ord ' * 250, '\u0001\u0002\u001f', '\u200b\ufeff',
+           'æøå ÆØÅ', '𝔤𝔢𝔫', 'x' * 1000]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_any_query_text_gets_200_or_400_never_500(daemon, q):
+    status, headers, body = daemon.get("/api/search", {"q": q})
+    assert status in (200, 400), (q, status, body[:200])
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    res = json.loads(body)
+    if status == 400:
+        assert res["error"]
+    else:
+        assert res["query"] == q
+
+
+def test_stray_quote_and_near_return_200(daemon):
+    for q in ('genterapi "kliniske', 'NEAR( genterapi'):
+        status, res = daemon.search(q)
+        assert status == 200
+        assert res["total"] > 0
+
+
+def test_bad_parameters_get_400_naming_the_parameter(daemon):
+    cases = [({"q": "x", "limit": "0"}, "limit"), ({"q": "x", "limit": "101"}, "limit"),
+             ({"q": "x", "limit": "ten"}, "limit"), ({"q": "x", "offset": "-1"}, "offset"),
+             ({"q": "x", "offset": "1e3"}, "offset"), ({"q": "x" * 1001}, "q")]
+    for params, name in cases:
+        status, _, body = daemon.get("/api/search", params)
+        assert status == 400, params
+        assert name in json.loads(body)["error"], params
+
+
+def test_invalid_utf8_and_nul_get_400(daemon):
+    for raw in ("%FF%FE", "a%C3%28", "a%00b"):
+        status, _, body = daemon.get("/api/search?q=" + raw)
+        assert status == 400, raw
+        assert "q" in json.loads(body)["error"]
+
+
+def test_unknown_parameters_are_ignored(daemon):
+    status, res = daemon.search("GMP", colour="blue")
+    assert status == 200 and res["total"] > 0
+
+
+def test_plus_in_a_url_is_a_space(daemon):
+    status, _, body = daemon.get("/api/search?q=kliniske+fors%C3%B8g")
+    assert status == 200
+    assert json.loads(body)["query"] == "kliniske forsøg"
+
+
+def test_document_endpoint(daemon):
+    status, headers, body = daemon.get("/api/doc/guidance/hospitalsundtagelse")
+    assert status == 200
+    doc = json.loads(body)
+    assert doc["id"] == "guidance/hospitalsundtagelse"
+    assert doc["lang"] == "da" and doc["type"] == "guidance"
+    assert "<h2" in doc["html"] and 'id="' in doc["html"]
+    assert doc["sections"] and all(s["anchor"] for s in doc["sections"])
+    status, _, body = daemon.get("/api/doc/guidance/no-such-document")
+    assert status == 404
+    assert json.loads(body)["error"]
+
+
+def test_static_files_and_traversal(daemon):
+    status, headers, _ = daemon.get("/")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in headers
+    for path in ("/../Makefile", "/%2e%2e/Makefile", "/%252e%252e/Makefile", "/..%2fMakefile",
+                 "/no-such-file.js"):
+        status, _, _ = daemon.get(path)
+        assert status == 404, path
+
+
+def test_other_methods_are_refused(daemon):
+    for method in ("POST", "PUT", "DELETE"):
+        status, headers, _ = daemon.get("/api/search?q=x", method=method)
+        assert status == 405, method
+        assert "GET" in headers["Allow"]
