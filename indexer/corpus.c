@@ -109,14 +109,16 @@ static void load_doc(const char *root, kb_cdoc *d)
 		if (memchr(d->text, '\0', d->len) || !kb_utf8_valid(d->text, d->len)) {
 			kb_problems_add(&d->probs, 0, "not a UTF-8 text file");
 		} else {
+			size_t before = d->probs.n;
 			kb_meta_parse(d->text, d->len, &d->meta, &d->probs);
+			/* links are relative to the file, so they resolve against its path, whatever its id */
+			if (d->meta.body && (d->meta.body_len > 0 || d->probs.n == before))
+				kb_body_parse(d->meta.body, d->meta.body_len, d->meta.body_line, d->id, &d->body,
+				              &d->probs);
 			if (d->meta.id) {
 				free(d->id);
 				d->id = kb_xstrdup(d->meta.id);
 			}
-			if (d->meta.body)
-				kb_body_parse(d->meta.body, d->meta.body_len, d->meta.body_line, d->id, &d->body,
-				              &d->probs);
 		}
 	}
 	free(full);
