@@ -10,24 +10,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "analyzer.h"
 #include "engine.h"
 #include "json.h"
+#include "lexicon.h"
 #include "schema.h"
 #include "util.h"
 
 struct post_ctx {
 	kb_wdoc *doc;
-	unsigned pos, wdf;
+	unsigned wdf;
 };
 
-static void add_posting(void *ctx, const char *term, kb_form form)
+static void add_posting(void *ctx, const char *term, unsigned pos)
 {
 	struct post_ctx *p = ctx;
-	(void)form;
-	kb_wdoc_posting(p->doc, term, p->pos, p->wdf);
+	kb_wdoc_posting(p->doc, term, pos, p->wdf);
 }
 
 /* Indexes one field of a section: every word's terms at its position, counted wdf times. */
@@ -36,13 +37,8 @@ static void index_field(kb_analyzer *an, kb_wdoc *doc, const char *text, kb_lang
 {
 	if (!text)
 		return;
-	kb_tokens t = { 0 };
-	kb_analyze(an, text, strlen(text), base, &t);
-	for (size_t i = 0; i < t.n; i++) {
-		struct post_ctx p = { doc, t.v[i].pos, wdf };
-		kb_analyzer_index_terms(an, kb_tokens_word(&t, i), lang, add_posting, &p);
-	}
-	kb_tokens_clear(&t);
+	struct post_ctx p = { doc, wdf };
+	kb_analyzer_index_text(an, text, strlen(text), lang, base, add_posting, &p);
 }
 
 static void bool_term(kb_wdoc *doc, const char *prefix, const char *value)
@@ -222,15 +218,19 @@ static bool count_removed(void *ctx, const char *key)
 	return true;
 }
 
-static kb_db *open_previous(const char *db_path)
+/* The previous index, when its documents can be copied: built by this schema, with this lexicon
+ * (a different word list would split compounds differently, and a copy must equal a rebuild). */
+static kb_db *open_previous(const char *db_path, const char *lexicon_id)
 {
 	kb_db *old = NULL;
-	char *version = NULL;
+	char *version = NULL, *lex = NULL;
 	if (access(db_path, F_OK) != 0 || kb_db_open(db_path, &old, NULL) != KB_OK)
 		return NULL;
 	kb_db_meta(old, KB_META_VERSION, &version, NULL);
-	bool ok = version && strcmp(version, KB_SCHEMA_VERSION) == 0;
+	kb_db_meta(old, KB_META_LEXICON, &lex, NULL);
+	bool ok = version && strcmp(version, KB_SCHEMA_VERSION) == 0 && lex && strcmp(lex, lexicon_id) == 0;
 	free(version);
+	free(lex);
 	if (!ok) {
 		kb_db_close(old);
 		return NULL;
@@ -238,11 +238,18 @@ static kb_db *open_previous(const char *db_path)
 	return old;
 }
 
-static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_build_stats *st,
-                           char **errmsg)
+static bool lexicon_knows(void *ctx, const char *s, size_t n)
+{
+	return kb_lexicon_has(ctx, s, n);
+}
+
+static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, const kb_lexicon *lx,
+                           kb_build_stats *st, char **errmsg)
 {
 	kb_analyzer *an = NULL;
 	kb_status rc = kb_analyzer_new(&an, errmsg);
+	if (rc == KB_OK && kb_lexicon_size(lx))
+		kb_analyzer_set_lexicon(an, lexicon_knows, (void *)lx);
 	for (size_t i = 0; rc == KB_OK && i < c->ndocs; i++) {
 		const kb_cdoc *d = &c->docs[i];
 		if (d->probs.n) {
@@ -286,7 +293,7 @@ static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_buil
 	return rc;
 }
 
-static kb_status write_meta(kb_writer *w, const kb_corpus *c, char **errmsg)
+static kb_status write_meta(kb_writer *w, const kb_corpus *c, const char *lexicon_id, char **errmsg)
 {
 	char when[32];
 	time_t now = time(NULL);
@@ -301,6 +308,8 @@ static kb_status write_meta(kb_writer *w, const kb_corpus *c, char **errmsg)
 		rc = kb_writer_set_meta(w, KB_META_BUILT, when, errmsg);
 	if (rc == KB_OK)
 		rc = kb_writer_set_meta(w, "synonyms", syn, errmsg);
+	if (rc == KB_OK)
+		rc = kb_writer_set_meta(w, KB_META_LEXICON, lexicon_id, errmsg);
 	free(syn);
 	return rc;
 }
@@ -334,6 +343,22 @@ static kb_status sync_and_rename(const char *tmp, const char *dst, char **errmsg
 	return KB_OK;
 }
 
+/* Loads the Danish word list (KB_WORDLIST, or $ATMP_WORDLIST) and returns what identifies it, so
+ * an index built with another list is not reused. A missing list leaves the lexicon empty. */
+static char *load_lexicon(kb_lexicon *lx)
+{
+	const char *path = getenv("ATMP_WORDLIST");
+	struct stat st;
+	kb_buf id = { 0 };
+	if (!path || !*path)
+		path = KB_WORDLIST;
+	if (stat(path, &st) == 0 && kb_lexicon_load(lx, path, NULL) == KB_OK)
+		kb_buf_printf(&id, "%s:%lld:%lld", path, (long long)st.st_size, (long long)st.st_mtime);
+	else
+		kb_buf_adds(&id, "none");
+	return kb_buf_detach(&id);
+}
+
 kb_status kb_build(const kb_corpus *c, const char *db_path, bool full, kb_build_stats *st,
                    char **errmsg)
 {
@@ -348,13 +373,18 @@ kb_status kb_build(const kb_corpus *c, const char *db_path, bool full, kb_build_
 	}
 	kb_buf_printf(&sub, "%s/db", dir.s);
 	kb_buf_printf(&tmp, "%s.tmp.%ld", db_path, (long)getpid());
-	kb_db *old = full ? NULL : open_previous(db_path);
+	kb_lexicon *lx = kb_lexicon_new();
+	char *lexicon_id = load_lexicon(lx);
+	st->lexicon_words = kb_lexicon_size(lx);
+	kb_db *old = full ? NULL : open_previous(db_path, lexicon_id);
 	kb_writer *w = NULL;
 	kb_status rc = kb_writer_open(sub.s, &w, errmsg);
 	if (rc == KB_OK)
-		rc = write_all(w, c, old, st, errmsg);
+		rc = write_all(w, c, old, lx, st, errmsg);
 	if (rc == KB_OK)
-		rc = write_meta(w, c, errmsg);
+		rc = write_meta(w, c, lexicon_id, errmsg);
+	kb_lexicon_free(lx);
+	free(lexicon_id);
 	kb_status crc = kb_writer_close(w, rc == KB_OK ? errmsg : NULL);
 	if (rc == KB_OK)
 		rc = crc;

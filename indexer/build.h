@@ -11,10 +11,14 @@
 #include "corpus.h"
 #include "status.h"
 
+/* The Danish word list compounds are split on (Debian's wdanish); $ATMP_WORDLIST overrides it. */
+#define KB_WORDLIST "/usr/share/dict/danish"
+
 typedef struct {
 	size_t added, changed, removed, unchanged; /* documents, compared with the previous index */
 	size_t skipped;                            /* invalid documents left out */
 	size_t sections;                           /* searchable sections written */
+	size_t lexicon_words;                      /* words in the Danish word list (0: none found) */
 } kb_build_stats;
 
 /* Builds the index at db_path from the documents of c that have no problems. With full, nothing is

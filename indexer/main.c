@@ -108,6 +108,9 @@ int main(int argc, char **argv)
 			printf("%s: %zu documents (%zu added, %zu changed, %zu removed, %zu unchanged), "
 			       "%zu sections%s\n", db, st.added + st.changed + st.unchanged, st.added, st.changed,
 			       st.removed, st.unchanged, st.sections, "");
+			if (!st.lexicon_words)
+				printf("note: no Danish word list at %s (Debian package wdanish): compounds are not "
+				       "split\n", KB_WORDLIST);
 			if (st.skipped)
 				printf("%zu invalid document%s skipped\n", st.skipped, st.skipped == 1 ? "" : "s");
 		}

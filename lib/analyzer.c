@@ -1,6 +1,7 @@
 #include "analyzer.h"
 
 #include <libstemmer.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
@@ -20,6 +21,8 @@ struct kb_analyzer {
 	UChar *u16;                   /* the text being analysed, as UTF-16 */
 	size_t *off;                  /* byte offset in the UTF-8 text of each UTF-16 unit, and the end */
 	size_t cap16;
+	kb_known_fn known;            /* the lexicon, or NULL */
+	void *known_ctx;
 };
 
 bool kb_lang_parse(const char *s, kb_lang *out)
@@ -27,6 +30,12 @@ bool kb_lang_parse(const char *s, kb_lang *out)
 	if (s && strcmp(s, "da") == 0) { *out = KB_LANG_DA; return true; }
 	if (s && strcmp(s, "en") == 0) { *out = KB_LANG_EN; return true; }
 	return false;
+}
+
+void kb_analyzer_set_lexicon(kb_analyzer *a, kb_known_fn known, void *ctx)
+{
+	a->known = known;
+	a->known_ctx = ctx;
 }
 
 void kb_tokens_clear(kb_tokens *t)
@@ -212,10 +221,44 @@ static void emit_stem(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb
 	cb(ctx, term, KB_FORM_STEM);
 }
 
+/* A part's term: its Danish stem under the part prefix. */
+static void emit_part_stem(kb_analyzer *a, const char *part, kb_term_cb cb, void *ctx)
+{
+	char term[MAX_WORD_BYTES * 2 + 8];
+	size_t n = stem_base(part);
+	if (n == 0 || has_digit(part))
+		return;
+	const sb_symbol *s = sb_stemmer_stem(a->stem[KB_LANG_DA], (const sb_symbol *)part, (int)n);
+	size_t sl = s ? (size_t)sb_stemmer_length(a->stem[KB_LANG_DA]) : 0;
+	if (sl == 0 || sl > MAX_WORD_BYTES * 2)
+		return;
+	memcpy(term, KB_PFX_PART, 1);
+	memcpy(term + 1, s, sl);
+	term[1 + sl] = '\0';
+	cb(ctx, term, KB_FORM_PART);
+}
+
+/* Terms for the parts of a Danish compound: the Danish stem of each part. */
+static void emit_parts(kb_analyzer *a, const char *word, kb_term_cb cb, void *ctx)
+{
+	kb_part parts[KB_MAX_PARTS];
+	size_t k = kb_compound_split(word, a->known, a->known_ctx, parts, KB_MAX_PARTS);
+	for (size_t i = 0; i < k; i++) {
+		char part[MAX_WORD_BYTES + 1];
+		if (parts[i].len > MAX_WORD_BYTES)
+			continue;
+		memcpy(part, word + parts[i].start, parts[i].len);
+		part[parts[i].len] = '\0';
+		emit_part_stem(a, part, cb, ctx);
+	}
+}
+
 void kb_analyzer_index_terms(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx)
 {
 	cb(ctx, word, KB_FORM_EXACT);
 	emit_stem(a, word, lang, cb, ctx);
+	if (lang == KB_LANG_DA && a->known)
+		emit_parts(a, word, cb, ctx);
 }
 
 void kb_analyzer_query_terms(kb_analyzer *a, const char *word, kb_term_cb cb, void *ctx)
@@ -223,6 +266,121 @@ void kb_analyzer_query_terms(kb_analyzer *a, const char *word, kb_term_cb cb, vo
 	cb(ctx, word, KB_FORM_EXACT);
 	emit_stem(a, word, KB_LANG_DA, cb, ctx);
 	emit_stem(a, word, KB_LANG_EN, cb, ctx);
+	emit_part_stem(a, word, cb, ctx);
+}
+
+/* ---- whole texts: legal references and repairs need the words around a word ---- */
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+void kb_legal_units(const char *text, const kb_tokens *t, kb_posting_cb cb, void *ctx)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const char *w = kb_tokens_word(t, i);
+		/* "art. 28", "artikel 28", "article 28": the article number as one unit */
+		if (i + 1 < t->n && (!strcmp(w, "art") || !strcmp(w, "artikel") || !strcmp(w, "article")) &&
+		    all_digits(kb_tokens_word(t, i + 1))) {
+			char unit[80];
+			snprintf(unit, sizeof unit, KB_PFX_UNIT "art%s", kb_tokens_word(t, i + 1));
+			cb(ctx, unit, t->v[i + 1].pos);
+			continue;
+		}
+		/* "1394/2007", "2001/18/EF": numbers joined by slashes, letters after them dropped, so the
+		 * Danish EF and the English EC of one directive are one unit */
+		if (!all_digits(w))
+			continue;
+		kb_buf unit = { 0 };
+		kb_buf_adds(&unit, KB_PFX_UNIT);
+		kb_buf_adds(&unit, w);
+		size_t j = i;
+		while (j + 1 < t->n && t->v[j + 1].start == t->v[j].end + 1 && text[t->v[j].end] == '/' &&
+		       all_digits(kb_tokens_word(t, j + 1)) && unit.len < 60) {
+			kb_buf_addc(&unit, '/');
+			kb_buf_adds(&unit, kb_tokens_word(t, j + 1));
+			j++;
+		}
+		if (j > i)
+			cb(ctx, unit.s, t->v[i].pos);
+		kb_buf_free(&unit);
+		i = j;
+	}
+}
+
+static bool known_word(kb_analyzer *a, const char *w)
+{
+	kb_part parts[KB_MAX_PARTS];
+	size_t n = strlen(w);
+	return a->known(a->known_ctx, w, n) || kb_compound_split(w, a->known, a->known_ctx, parts, KB_MAX_PARTS);
+}
+
+/* The letter PDF extraction most often loses the mark of, as the plain vowel it leaves behind. */
+static const char *restore_vowel(char v)
+{
+	return v == 'a' ? "å" : v == 'o' ? "ø" : v == 'e' ? "æ" : NULL;
+}
+
+struct repair_ctx {
+	kb_posting_cb cb;
+	void *ctx;
+	unsigned pos;
+};
+
+static void emit_repaired(void *p, const char *term, kb_form form)
+{
+	struct repair_ctx *r = p;
+	(void)form;
+	r->cb(r->ctx, term, r->pos);
+}
+
+/* "pa" → "på"; "rammevilka r" → "rammevilkår": a word the lexicon does not know, ending in a vowel
+ * that stood for å, ø or æ, alone or joined to the piece after the space PDF extraction left. */
+static void repair(kb_analyzer *a, const char *text, const kb_tokens *t, size_t i, kb_lang lang,
+                   kb_posting_cb cb, void *ctx)
+{
+	const char *w = kb_tokens_word(t, i);
+	size_t n = strlen(w);
+	const char *v = n >= 2 && n < MAX_WORD_BYTES ? restore_vowel(w[n - 1]) : NULL;
+	if (!v || known_word(a, w))
+		return;
+	char fixed[MAX_WORD_BYTES * 2 + 8];
+	struct repair_ctx r = { cb, ctx, t->v[i].pos };
+	if (i + 1 < t->n && strlen(kb_tokens_word(t, i + 1)) < MAX_WORD_BYTES) {
+		bool spaces_only = true;
+		for (size_t k = t->v[i].end; k < t->v[i + 1].start; k++)
+			spaces_only &= text[k] == ' ';
+		snprintf(fixed, sizeof fixed, "%.*s%s%s", (int)(n - 1), w, v, kb_tokens_word(t, i + 1));
+		if (spaces_only && known_word(a, fixed)) {
+			kb_analyzer_index_terms(a, fixed, lang, emit_repaired, &r);
+			return;
+		}
+	}
+	snprintf(fixed, sizeof fixed, "%.*s%s", (int)(n - 1), w, v);
+	if (a->known(a->known_ctx, fixed, strlen(fixed)))
+		kb_analyzer_index_terms(a, fixed, lang, emit_repaired, &r);
+}
+
+unsigned kb_analyzer_index_text(kb_analyzer *a, const char *text, size_t len, kb_lang lang,
+                                unsigned first_pos, kb_posting_cb cb, void *ctx)
+{
+	kb_tokens t = { 0 };
+	unsigned next = kb_analyze(a, text, len, first_pos, &t);
+	for (size_t i = 0; i < t.n; i++) {
+		struct repair_ctx r = { cb, ctx, t.v[i].pos };
+		kb_analyzer_index_terms(a, kb_tokens_word(&t, i), lang, emit_repaired, &r);
+		if (lang == KB_LANG_DA && a->known)
+			repair(a, text, &t, i, lang, cb, ctx);
+	}
+	kb_legal_units(text, &t, cb, ctx);
+	kb_tokens_clear(&t);
+	return next;
 }
 
 /* Stop words: the most frequent function words of each language. Kept short on purpose: a word

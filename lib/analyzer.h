@@ -10,6 +10,7 @@
 #define KB_ANALYZER_H
 #include <stdbool.h>
 #include <stddef.h>
+#include "compound.h"
 #include "status.h"
 #include "util.h"
 
@@ -22,10 +23,13 @@ bool kb_lang_parse(const char *s, kb_lang *out);
  * none (they are lower-case; Xapian's convention keeps prefixes upper-case). */
 #define KB_PFX_STEM_DA "ZD"   /* Danish Snowball stem */
 #define KB_PFX_STEM_EN "ZE"   /* English Snowball stem */
+#define KB_PFX_PART    "C"    /* Danish stem of a part of a Danish compound */
+#define KB_PFX_UNIT    "L"    /* a legal reference as one unit: "L1394/2007", "Lart28" */
 
 typedef enum {
 	KB_FORM_EXACT, /* the folded word as written */
-	KB_FORM_STEM   /* its stem, in the document's language (a query asks for both languages') */
+	KB_FORM_STEM,  /* its stem, in the document's language (a query asks for both languages') */
+	KB_FORM_PART   /* a compound part: the indexed word contains the queried one */
 } kb_form;
 
 typedef struct {
@@ -63,14 +67,34 @@ unsigned kb_analyze(kb_analyzer *a, const char *text, size_t len, unsigned first
  * tag and source values are stored and asked for, so a filter ignores case and spacing. Caller frees. */
 char *kb_analyzer_fold(kb_analyzer *a, const char *text);
 
+/* Gives the analyzer a lexicon of known words, used to split Danish compounds and to repair words
+ * that PDF extraction broke. known is borrowed and must stay valid while the analyzer is used; NULL
+ * turns both off. */
+void kb_analyzer_set_lexicon(kb_analyzer *a, kb_known_fn known, void *ctx);
+
 /* Called once for each term of a word; term is borrowed for the call. */
 typedef void (*kb_term_cb)(void *ctx, const char *term, kb_form form);
 
-/* The terms a folded word of a document in lang is indexed under: the word, and its stem. */
+/* The terms a folded word of a document in lang is indexed under: the word, its stem, and for a
+ * Danish compound (with a lexicon set) the stems of its parts. */
 void kb_analyzer_index_terms(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx);
 
-/* The terms a folded query word is looked up under: the word, and its Danish and English stems. */
+/* The terms a folded query word is looked up under: the word, its Danish and English stems, and
+ * its Danish stem as a compound part. */
 void kb_analyzer_query_terms(kb_analyzer *a, const char *word, kb_term_cb cb, void *ctx);
+
+/* Called for each term of a text with its position. */
+typedef void (*kb_posting_cb)(void *ctx, const char *term, unsigned pos);
+
+/* Indexes a whole text: every word's terms (kb_analyzer_index_terms) at its position, legal
+ * references as units, and, with a lexicon, words that PDF extraction broke ("pa  tværs",
+ * "rammevilka r") repaired as well as the damage allows. Returns the position after the last word. */
+unsigned kb_analyzer_index_text(kb_analyzer *a, const char *text, size_t len, kb_lang lang,
+                                unsigned first_pos, kb_posting_cb cb, void *ctx);
+
+/* Calls cb with the unit term ("L1394/2007", "L2001/18", "Lart28") of each legal reference in text,
+ * given its words t (from kb_analyze of the same text). */
+void kb_legal_units(const char *text, const kb_tokens *t, kb_posting_cb cb, void *ctx);
 
 /* True for a Danish or English stop word (folded), which a query drops outside phrases. */
 bool kb_is_stopword(const char *word);

@@ -94,6 +94,8 @@ void kb_eq_free(kb_eq *q)
 	free(q);
 }
 
+static const double KB_BM25_K1 = 1.6;
+
 // A wildcard expands to at most this many terms, the most frequent first: "a*" must stay cheap.
 static const Xapian::termcount MAX_WILDCARD = 64;
 
@@ -270,6 +272,18 @@ size_t kb_db_termfreq(kb_db *db, const char *term)
 	try { return db->db.get_termfreq(term); } catch (...) { return 0; }
 }
 
+kb_status kb_db_terms(kb_db *db, const char *prefix, bool (*cb)(void *, const char *, size_t), void *ctx,
+                      char **errmsg)
+{
+	try {
+		for (auto it = db->db.allterms_begin(prefix); it != db->db.allterms_end(prefix); ++it)
+			if (!cb(ctx, (*it).c_str(), it.get_termfreq()))
+				break;
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, "terms")
+}
+
 kb_status kb_db_meta(kb_db *db, const char *key, char **value, char **errmsg)
 {
 	*value = nullptr;
@@ -302,10 +316,13 @@ class FacetSpy : public Xapian::MatchSpy {
 	std::set<std::string> seen;
 public:
 	std::vector<std::map<std::string, size_t>> counts;
+	size_t distinct() const { return seen.size(); }
 	FacetSpy(int key, const unsigned *s, size_t n) : key_slot(key), slots(s, s + n), counts(n) {}
 	void operator()(const Xapian::Document &doc, double) override {
 		if (key_slot >= 0 && !seen.insert(doc.get_value(key_slot)).second)
 			return;
+		if (key_slot < 0)
+			seen.insert(std::to_string(doc.get_docid()));
 		for (size_t i = 0; i < slots.size(); i++) {
 			std::string v = doc.get_value(slots[i]);
 			if (!v.empty())
@@ -336,21 +353,30 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 	try {
 		Xapian::Enquire enq(db->db);
 		enq.set_query(build(q));
+		// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
+		// which is how field weights (a title word counts several times) reach the ranking.
+		enq.set_weighting_scheme(Xapian::BM25Weight(KB_BM25_K1, 0, 1, 0.5, 0.5));
 		if (o->collapse_slot >= 0)
 			enq.set_collapse_key(o->collapse_slot);
 		FacetSpy spy(o->collapse_slot, o->facet_slots, o->nfacets);
-		if (o->nfacets)
-			enq.add_matchspy(&spy);
+		enq.add_matchspy(&spy);
 		// Looking at every match makes total and the facet counts exact; a curated corpus is small
 		// enough that this costs little, and users notice counts that change as they page.
 		Xapian::doccount all = db->db.get_doccount();
 		Xapian::MSet ms = enq.get_mset(o->offset, o->limit, all);
-		r->total = ms.get_matches_estimated();
+		// Xapian rounds its estimate when results collapse; the spy saw every match, so it counts
+		// the documents exactly.
+		r->total = spy.distinct();
 		r->nhits = ms.size();
 		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
 		size_t i = 0;
-		for (auto it = ms.begin(); it != ms.end(); ++it, ++i)
-			r->hits[i] = kb_ehit{ it.get_weight(), strdup(it.get_document().get_data().c_str()) };
+		for (auto it = ms.begin(); it != ms.end(); ++it, ++i) {
+			r->hits[i] = kb_ehit{ it.get_weight(), strdup(it.get_document().get_data().c_str()), nullptr, 0 };
+			std::vector<std::string> terms(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
+			r->hits[i].terms = static_cast<char **>(calloc(terms.size() ? terms.size() : 1, sizeof(char *)));
+			for (const auto &t : terms)
+				r->hits[i].terms[r->hits[i].nterms++] = strdup(t.c_str());
+		}
 		fill_facets(r, spy);
 		*out = r;
 		return KB_OK;
@@ -367,8 +393,12 @@ void kb_eresult_free(kb_eresult *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nhits; i++)
+	for (size_t i = 0; i < r->nhits; i++) {
 		free(r->hits[i].data);
+		for (size_t j = 0; j < r->hits[i].nterms; j++)
+			free(r->hits[i].terms[j]);
+		free(r->hits[i].terms);
+	}
 	free(r->hits);
 	for (size_t i = 0; i < r->nfacets; i++) {
 		for (size_t j = 0; j < r->nfacetvals[i]; j++)

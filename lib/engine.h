@@ -77,6 +77,10 @@ void kb_db_close(kb_db *db);
 size_t kb_db_doccount(kb_db *db);
 /* How many documents hold term (0 on any error). */
 size_t kb_db_termfreq(kb_db *db, const char *term);
+/* Calls cb for each term starting with prefix ("" for all), in byte order, with how many documents
+ * hold it, until cb returns false. */
+kb_status kb_db_terms(kb_db *db, const char *prefix, bool (*cb)(void *ctx, const char *term, size_t freq),
+                      void *ctx, char **errmsg);
 /* A metadata value: *value (caller frees) is NULL when the key is not set. */
 kb_status kb_db_meta(kb_db *db, const char *key, char **value, char **errmsg);
 /* Calls cb for each metadata key starting with prefix, in order, until it returns false. */
@@ -93,6 +97,8 @@ typedef struct {
 typedef struct {
 	double score;
 	char *data;              /* owned; the document's data */
+	char **terms;            /* owned; the query's terms this document holds */
+	size_t nterms;
 } kb_ehit;
 
 typedef struct {

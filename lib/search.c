@@ -6,22 +6,19 @@
 
 #include "analyzer.h"
 #include "engine.h"
+#include "expand.h"
+#include "plan.h"
 #include "json.h"
 #include "schema.h"
 #include "snippet.h"
 #include "util.h"
 
-/* Weights of the forms of a query word, applied as nested synonyms: a document containing the word
- * as typed also matches every looser level, so it collects all the weights and ranks first. */
-#define W_EXACT 1.0
-#define W_STEM  1.0
-/* A document holding every clause gets its clauses' weight once more: all words beat most words. */
-#define W_ALL   1.0
 #define SNIPPET_WORDS 30
 
 struct kb_searcher {
 	kb_db *db;
 	kb_analyzer *an;
+	kb_vocab *vocab;
 	size_t ndocs;
 };
 
@@ -46,6 +43,8 @@ kb_status kb_searcher_open(const char *path, kb_searcher **out, char **errmsg)
 		rc = kb_db_meta_keys(s->db, KB_META_DOC, count_key, &s->ndocs, errmsg);
 	if (rc == KB_OK)
 		rc = kb_analyzer_new(&s->an, errmsg);
+	if (rc == KB_OK)
+		rc = kb_vocab_new(s->db, s->an, &s->vocab, errmsg);
 	free(version);
 	if (rc != KB_OK) {
 		kb_searcher_close(s);
@@ -59,6 +58,7 @@ void kb_searcher_close(kb_searcher *s)
 {
 	if (!s)
 		return;
+	kb_vocab_free(s->vocab);
 	kb_db_close(s->db);
 	kb_analyzer_free(s->an);
 	free(s);
@@ -87,214 +87,46 @@ kb_status kb_search_check(const kb_search_params *p, char **errmsg)
 	return KB_OK;
 }
 
-/* ---- from the query tree to an engine query ---- */
-
-struct forms {
-	kb_eq *exact, *all;
-	kb_termset *ts;
-};
-
-static void add_form(void *ctx, const char *term, kb_form form)
-{
-	struct forms *f = ctx;
-	if (form == KB_FORM_EXACT)
-		kb_eq_add(f->exact, kb_eq_term(term));
-	kb_eq_add(f->all, kb_eq_term(term));
-	kb_termset_add(f->ts, term);
-}
-
-/* One word: the exact form, and every form, as nested synonyms (see W_EXACT). */
-static kb_eq *word_query(kb_analyzer *an, const char *word, kb_termset *ts)
-{
-	struct forms f = { kb_eq_new(KB_EQ_SYNONYM), kb_eq_new(KB_EQ_SYNONYM), ts };
-	kb_analyzer_query_terms(an, word, add_form, &f);
-	kb_eq *q = kb_eq_new(KB_EQ_OR);
-	kb_eq_add(q, kb_eq_scale(f.exact, W_EXACT));
-	kb_eq_add(q, kb_eq_scale(f.all, W_STEM));
-	return q;
-}
-
-struct phrase_forms {
-	kb_eq *ph[3]; /* exact words, Danish stems, English stems */
-	kb_termset *ts;
-};
-
-static void add_phrase_form(void *ctx, const char *term, kb_form form)
-{
-	struct phrase_forms *p = ctx;
-	int k = form == KB_FORM_EXACT ? 0 : strncmp(term, KB_PFX_STEM_DA, 2) == 0 ? 1 : 2;
-	kb_eq_add(p->ph[k], kb_eq_term(term));
-	kb_termset_add(p->ts, term);
-}
-
-/* Xapian's phrases take only terms, so a phrase is asked for three times: as typed, and as the
- * stems of each language (all of a document's terms sit at the same positions). */
-static kb_eq *phrase_query(kb_analyzer *an, const kb_tokens *t, kb_termset *ts)
-{
-	struct phrase_forms p = { { kb_eq_new(KB_EQ_PHRASE), kb_eq_new(KB_EQ_PHRASE), kb_eq_new(KB_EQ_PHRASE) }, ts };
-	for (size_t i = 0; i < t->n; i++)
-		kb_analyzer_query_terms(an, kb_tokens_word(t, i), add_phrase_form, &p);
-	kb_eq *q = kb_eq_new(KB_EQ_OR);
-	kb_eq_add(q, kb_eq_scale(p.ph[0], W_EXACT));
-	for (int k = 0; k < 3; k++) {
-		if (k && p.ph[k]->nkids != t->n) {
-			kb_eq_free(p.ph[k]); /* a word without a stem (too long): no stemmed phrase */
-			continue;
-		}
-		if (k)
-			kb_eq_add(q, kb_eq_scale(p.ph[k], W_STEM));
-	}
-	return q;
-}
-
-/* The engine query for one clause; NULL when it has no words (punctuation, a stop word). */
-static kb_eq *clause_query(kb_analyzer *an, const kb_qnode *nd, bool drop_stop, kb_termset *ts)
-{
-	if (nd->kind == KB_QN_OR) {
-		kb_eq *q = kb_eq_new(KB_EQ_OR);
-		for (size_t i = 0; i < nd->nkids; i++)
-			kb_eq_add(q, clause_query(an, nd->kids[i], false, ts));
-		if (q->nkids == 0) {
-			kb_eq_free(q);
-			return NULL;
-		}
-		return q;
-	}
-	kb_tokens t = { 0 };
-	kb_eq *q = NULL;
-	kb_analyze(an, nd->text, strlen(nd->text), 0, &t);
-	if (t.n == 0) {
-		/* nothing */
-	} else if (nd->kind == KB_QN_PREFIX) {
-		/* "gen*": the last word is the prefix; words before it ("CAR-T*") must also be there */
-		q = kb_eq_new(KB_EQ_AND);
-		for (size_t i = 0; i + 1 < t.n; i++)
-			kb_eq_add(q, word_query(an, kb_tokens_word(&t, i), ts));
-		kb_eq_add(q, kb_eq_wildcard(kb_tokens_word(&t, t.n - 1)));
-		kb_termset_add_prefix(ts, kb_tokens_word(&t, t.n - 1));
-	} else if (t.n == 1) {
-		const char *w = kb_tokens_word(&t, 0);
-		if (!(drop_stop && nd->kind == KB_QN_WORDS && kb_is_stopword(w)))
-			q = word_query(an, w, ts);
-	} else {
-		/* several words in one clause: a phrase, or a piece of text like "CAR-T" */
-		q = phrase_query(an, &t, ts);
-	}
-	kb_tokens_clear(&t);
-	return q;
-}
-
-static bool only_stopwords(kb_analyzer *an, const kb_query *pq)
-{
-	for (size_t i = 0; i < pq->nclauses; i++) {
-		const kb_qnode *nd = pq->clauses[i];
-		if (nd->negated)
-			continue;
-		if (nd->kind != KB_QN_WORDS)
-			return false;
-		kb_tokens t = { 0 };
-		kb_analyze(an, nd->text, strlen(nd->text), 0, &t);
-		bool stop = t.n == 1 && kb_is_stopword(kb_tokens_word(&t, 0));
-		bool empty = t.n == 0;
-		kb_tokens_clear(&t);
-		if (!stop && !empty)
-			return false;
-	}
-	return true;
-}
-
-static kb_eq *filter_query(kb_analyzer *an, const kb_query *pq)
-{
-	static const char *const pfx[KB_FILTER_N] = { KB_BOOL_TYPE, KB_BOOL_LANG, KB_BOOL_TAG, KB_BOOL_SOURCE };
-	kb_eq *all = kb_eq_new(KB_EQ_AND);
-	for (int f = 0; f < KB_FILTER_N; f++) {
-		if (!pq->nfilters[f])
-			continue;
-		kb_eq *any = kb_eq_new(KB_EQ_OR);
-		for (size_t i = 0; i < pq->nfilters[f]; i++) {
-			/* tags and sources are stored folded; type and lang are exact codes */
-			char *v = (f == KB_FILTER_TAG || f == KB_FILTER_SOURCE)
-			          ? kb_analyzer_fold(an, pq->filters[f][i]) : kb_xstrdup(pq->filters[f][i]);
-			kb_buf term = { 0 };
-			kb_buf_adds(&term, pfx[f]);
-			kb_buf_adds(&term, v);
-			kb_eq_add(any, kb_eq_term(term.s));
-			kb_buf_free(&term);
-			free(v);
-		}
-		kb_eq_add(all, any);
-	}
-	if (all->nkids == 0) {
-		kb_eq_free(all);
-		return NULL;
-	}
-	return all;
-}
-
-/* The whole engine query, or NULL when the query asks for nothing at all. */
-static kb_eq *build_query(kb_analyzer *an, const kb_query *pq, kb_termset *ts)
-{
-	bool drop_stop = !only_stopwords(an, pq);
-	kb_eq *pos = kb_eq_new(KB_EQ_OR), *all = kb_eq_new(KB_EQ_AND), *neg = kb_eq_new(KB_EQ_OR);
-	kb_termset ignored = { 0 };
-	for (size_t i = 0; i < pq->nclauses; i++) {
-		const kb_qnode *nd = pq->clauses[i];
-		if (nd->negated) {
-			kb_eq_add(neg, clause_query(an, nd, false, &ignored));
-			continue;
-		}
-		kb_eq *q = clause_query(an, nd, drop_stop, ts);
-		if (!q)
-			continue;
-		kb_eq_add(pos, q);
-	}
-	kb_termset_clear(&ignored);
-	kb_eq *filters = filter_query(an, pq);
-	kb_eq *top;
-	if (pos->nkids == 0) {
-		kb_eq_free(pos);
-		kb_eq_free(all);
-		if (neg->nkids == 0 && !filters) {
-			kb_eq_free(neg);
-			return NULL;
-		}
-		top = kb_eq_new(KB_EQ_ALL);
-	} else if (pos->nkids == 1) {
-		kb_eq_free(all);
-		top = pos;
-	} else {
-		/* the AND repeats the clauses: a deep copy is avoided by building them twice */
-		for (size_t i = 0; i < pq->nclauses; i++) {
-			if (pq->clauses[i]->negated)
-				continue;
-			kb_termset again = { 0 };
-			kb_eq_add(all, clause_query(an, pq->clauses[i], drop_stop, &again));
-			kb_termset_clear(&again);
-		}
-		top = kb_eq_new(KB_EQ_OR);
-		kb_eq_add(top, kb_eq_scale(all, W_ALL));
-		kb_eq_add(top, pos);
-	}
-	if (neg->nkids) {
-		kb_eq *an_ = kb_eq_new(KB_EQ_AND_NOT);
-		kb_eq_add(an_, top);
-		kb_eq_add(an_, neg);
-		top = an_;
-	} else {
-		kb_eq_free(neg);
-	}
-	if (filters) {
-		kb_eq *f = kb_eq_new(KB_EQ_FILTER);
-		kb_eq_add(f, top);
-		kb_eq_add(f, filters);
-		top = f;
-	}
-	return top;
-}
-
 /* ---- from engine hits to the response ---- */
 
-static json_t *make_hit(kb_searcher *s, const kb_ehit *h, const kb_termset *ts)
+static bool holds(const kb_ehit *h, const char *term)
+{
+	for (size_t i = 0; i < h->nterms; i++)
+		if (strcmp(h->terms[i], term) == 0)
+			return true;
+	return false;
+}
+
+/* How the query met this hit where it was not as typed, for people. */
+static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, const char *text, kb_lang lang)
+{
+	json_t *why = json_array();
+	for (size_t i = 0; i < plan->nwhys; i++) {
+		const kb_why *w = &plan->whys[i];
+		if (!holds(h, w->term))
+			continue;
+		char *line = w->why ? kb_xstrdup(w->why) : NULL;
+		if (!line) {
+			/* a compound part: name the compound as this document writes it */
+			char *word = kb_word_with_term(s->an, text, lang, w->term);
+			if (word && w->typed) {
+				kb_buf b = { 0 };
+				kb_buf_printf(&b, "%s → %s (compound part)", w->typed, word);
+				line = kb_buf_detach(&b);
+			}
+			free(word);
+		}
+		bool dup = !line;
+		for (size_t k = 0; line && k < json_array_size(why); k++)
+			dup |= strcmp(json_string_value(json_array_get(why, k)), line) == 0;
+		if (!dup)
+			json_array_append_new(why, json_string(line));
+		free(line);
+	}
+	return why;
+}
+
+static json_t *make_hit(kb_searcher *s, const kb_ehit *h, const kb_plan *plan)
 {
 	json_t *data = json_loads(h->data, 0, NULL);
 	if (!data)
@@ -309,9 +141,14 @@ static json_t *make_hit(kb_searcher *s, const kb_ehit *h, const kb_termset *ts)
 	kb_lang lang = KB_LANG_DA;
 	kb_lang_parse(kb_json_str(data, "lang"), &lang);
 	const char *text = kb_json_str(data, "text");
-	char *snip = kb_snippet(s->an, text ? text : "", lang, ts, SNIPPET_WORDS);
+	char *snip = kb_snippet(s->an, text ? text : "", lang, &plan->marks, SNIPPET_WORDS);
 	json_object_set_new(hit, "snippet", json_string(snip));
 	json_object_set_new(hit, "score", json_real(round(h->score * 1000.0) / 1000.0));
+	json_t *why = why_list(s, plan, h, text ? text : "", lang);
+	if (json_array_size(why))
+		json_object_set_new(hit, "why", why);
+	else
+		json_decref(why);
 	free(snip);
 	json_decref(data);
 	return hit;
@@ -337,14 +174,14 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 	for (int f = 0; f < KB_FILTER_N; f++)
 		for (size_t i = 0; i < p->nfilters[f]; i++)
 			kb_query_add_filter(pq, (kb_filter)f, p->filters[f][i]);
-	kb_termset ts = { 0 };
-	kb_eq *q = build_query(s->an, pq, &ts);
+	kb_plan plan;
+	kb_plan_make(s->an, s->vocab, pq, qs, &plan);
 	kb_eresult *r = NULL;
 	static const unsigned facet_slots[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
-	if (q) {
+	if (plan.query) {
 		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_ID,
 		                  .facet_slots = facet_slots, .nfacets = 2 };
-		rc = kb_db_run(s->db, q, &o, &r, errmsg);
+		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
 	}
 	json_t *res = NULL;
 	if (rc == KB_OK) {
@@ -354,12 +191,12 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 		json_object_set_new(res, "took_ms", json_real(0));
 		json_t *hits = json_array();
 		for (size_t i = 0; r && i < r->nhits; i++) {
-			json_t *h = make_hit(s, &r->hits[i], &ts);
+			json_t *h = make_hit(s, &r->hits[i], &plan);
 			if (h)
 				json_array_append_new(hits, h);
 		}
 		json_object_set_new(res, "hits", hits);
-		json_object_set_new(res, "suggestion", json_null());
+		json_object_set_new(res, "suggestion", plan.suggestion ? json_string(plan.suggestion) : json_null());
 		json_t *facets = json_object();
 		json_object_set_new(facets, "type", r ? facet_object(r->facets[0], r->nfacetvals[0]) : json_object());
 		json_object_set_new(facets, "lang", r ? facet_object(r->facets[1], r->nfacetvals[1]) : json_object());
@@ -367,8 +204,7 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 		json_object_set_new(res, "took_ms", json_real(round((kb_now_ms() - t0) * 1000.0) / 1000.0));
 	}
 	kb_eresult_free(r);
-	kb_eq_free(q);
-	kb_termset_clear(&ts);
+	kb_plan_clear(&plan);
 	kb_query_free(pq);
 	*out = res;
 	return rc;

@@ -40,6 +40,14 @@ void kb_termset_clear(kb_termset *ts)
 	memset(ts, 0, sizeof *ts);
 }
 
+/* Cuts scan bytes back to a UTF-8 character boundary. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 struct match_ctx {
 	const kb_termset *ts;
 	bool hit;
@@ -53,6 +61,24 @@ static void check_term(void *ctx, const char *term, kb_form form)
 		m->hit = true;
 }
 
+/* A compound part's term names the part's stem; the searcher has no word list to split compounds
+ * as the indexer did, but a Danish word holding the stem after its first letters is the compound
+ * the index split ("celleterapierne" holds "terapi"). */
+static bool holds_part(const char *word, kb_lang lang, const kb_termset *ts)
+{
+	if (lang != KB_LANG_DA)
+		return false;
+	for (size_t i = 0; i < ts->n; i++) {
+		const char *t = ts->terms[i];
+		if (t[0] != KB_PFX_PART[0] || strlen(t + 1) < 3)
+			continue;
+		const char *at = strstr(word, t + 1);
+		if (at && at > word)
+			return true;
+	}
+	return false;
+}
+
 static bool word_matches(kb_analyzer *a, const char *word, kb_lang lang, const kb_termset *ts)
 {
 	struct match_ctx m = { ts, false };
@@ -60,15 +86,25 @@ static bool word_matches(kb_analyzer *a, const char *word, kb_lang lang, const k
 		if (strncmp(word, ts->prefixes[i], strlen(ts->prefixes[i])) == 0)
 			return true;
 	kb_analyzer_index_terms(a, word, lang, check_term, &m);
-	return m.hit;
+	return m.hit || holds_part(word, lang, ts);
 }
 
-/* Cuts scan bytes back to a UTF-8 character boundary. */
-static size_t utf8_cut(const char *s, size_t n)
+char *kb_word_with_term(kb_analyzer *a, const char *text, kb_lang lang, const char *term)
 {
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
+	kb_termset one = { 0 };
+	kb_tokens t = { 0 };
+	char *found = NULL;
+	kb_termset_add(&one, term);
+	size_t len = strlen(text);
+	if (len > MAX_SCAN_BYTES)
+		len = utf8_cut(text, MAX_SCAN_BYTES);
+	kb_analyze(a, text, len, 0, &t);
+	for (size_t i = 0; i < t.n && !found; i++)
+		if (word_matches(a, kb_tokens_word(&t, i), lang, &one))
+			found = kb_xstrndup(text + t.v[i].start, t.v[i].end - t.v[i].start);
+	kb_tokens_clear(&t);
+	kb_termset_clear(&one);
+	return found;
 }
 
 char *kb_snippet(kb_analyzer *a, const char *text, kb_lang lang, const kb_termset *ts, size_t max_words)

@@ -24,4 +24,8 @@ void kb_termset_clear(kb_termset *ts);
  * matching word wrapped in <mark></mark>, with "…" where text was cut. Caller frees. */
 char *kb_snippet(kb_analyzer *a, const char *text, kb_lang lang, const kb_termset *ts, size_t max_words);
 
+/* The first word of text (as written) that one of whose index terms is term, or that holds the
+ * compound part a KB_PFX_PART term names; NULL when none. Caller frees. */
+char *kb_word_with_term(kb_analyzer *a, const char *text, kb_lang lang, const char *term);
+
 #endif

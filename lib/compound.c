@@ -1,0 +1,142 @@
+#include "compound.h"
+
+#include <string.h>
+
+#include "analyzer.h"
+
+/* Short parts are mostly accidents of spelling: pen+gene, all+rede, hindr+inger. A real compound's
+ * parts are rarely shorter than these; the one short first part that matters ("gen" in genterapi)
+ * is allowed when what follows is a long, known word. */
+#define MIN_HEAD       4
+#define MIN_SHORT_HEAD 3
+#define MIN_LONG_TAIL  6
+#define MIN_TAIL       5
+#define MIN_WORD       7
+
+static size_t chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+static bool letters_only(const char *w)
+{
+	for (const unsigned char *p = (const unsigned char *)w; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p >= 0x80))
+			return false;
+	return true;
+}
+
+/* A part must be a known word and not a function word: "for", "over", "under" make derivations,
+ * not compounds ("forsøg" is not for + søg). */
+static bool good_part(const char *s, size_t n, kb_known_fn known, void *ctx)
+{
+	char buf[128];
+	if (n >= sizeof buf || !known(ctx, s, n))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return !kb_is_stopword(buf);
+}
+
+static size_t split_from(const char *w, size_t start, size_t len, kb_known_fn known, void *ctx,
+                         kb_part *parts, size_t max, int depth);
+
+/* Where the tail after a head of h bytes starts: with no linking letter, or after an s or an e. */
+static size_t tail_start(const char *s, size_t h, int link)
+{
+	if (link == 0)
+		return h;
+	return s[h] == (link == 1 ? 's' : 'e') ? h + 1 : 0;
+}
+
+/* Two parts: the longest known head whose rest is a known word. */
+static size_t split_two(const char *w, size_t start, size_t len, kb_known_fn known, void *ctx,
+                        kb_part *parts)
+{
+	const char *s = w + start;
+	size_t n = len - start;
+	for (size_t h = n; h-- > 1;) {
+		if (((unsigned char)s[h] & 0xC0) == 0x80)
+			continue; /* only at character boundaries */
+		size_t hc = chars(s, h);
+		if (hc < MIN_SHORT_HEAD || !good_part(s, h, known, ctx))
+			continue;
+		for (int link = 0; link < 3; link++) {
+			size_t ts = tail_start(s, h, link);
+			if (!ts || ts >= n)
+				continue;
+			size_t tc = chars(s + ts, n - ts);
+			if (tc < MIN_TAIL || (hc < MIN_HEAD && tc < MIN_LONG_TAIL))
+				continue;
+			if (good_part(s + ts, n - ts, known, ctx)) {
+				parts[0] = (kb_part){ start, h };
+				parts[1] = (kb_part){ start + ts, n - ts };
+				return 2;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Three or more parts: a known head, and a rest that splits in its turn. */
+static size_t split_more(const char *w, size_t start, size_t len, kb_known_fn known, void *ctx,
+                         kb_part *parts, size_t max, int depth)
+{
+	const char *s = w + start;
+	size_t n = len - start;
+	for (size_t h = n; h-- > 1;) {
+		if (((unsigned char)s[h] & 0xC0) == 0x80 || chars(s, h) < MIN_HEAD ||
+		    !good_part(s, h, known, ctx))
+			continue;
+		for (int link = 0; link < 3; link++) {
+			size_t ts = tail_start(s, h, link);
+			if (!ts || ts >= n)
+				continue;
+			size_t k = split_from(w, start + ts, len, known, ctx, parts + 1, max - 1, depth + 1);
+			if (k) {
+				parts[0] = (kb_part){ start, h };
+				return k + 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Fewer parts are preferred: a split into two known words beats any longer one. */
+static size_t split_from(const char *w, size_t start, size_t len, kb_known_fn known, void *ctx,
+                         kb_part *parts, size_t max, int depth)
+{
+	if (max < 2 || depth > 2)
+		return 0;
+	size_t k = split_two(w, start, len, known, ctx, parts);
+	return k ? k : split_more(w, start, len, known, ctx, parts, max, depth);
+}
+
+/* A word the lexicon lists whole ("vurderingen", "forordninger") is more often a derivation than a
+ * compound: it is split only into long parts, and never before a derivational ending. */
+static bool plausible_for_known_word(const char *w, const kb_part *parts, size_t k)
+{
+	static const char *const endings[] = { "ing", "ende", "else", "hed", "lig", "isk" };
+	for (size_t i = 0; i < k; i++) {
+		if (chars(w + parts[i].start, parts[i].len) < 5)
+			return false;
+		for (size_t e = 0; i && e < sizeof endings / sizeof *endings; e++)
+			if (strncmp(w + parts[i].start, endings[e], strlen(endings[e])) == 0)
+				return false;
+	}
+	return true;
+}
+
+size_t kb_compound_split(const char *word, kb_known_fn known, void *ctx, kb_part *parts, size_t max)
+{
+	size_t len = strlen(word);
+	if (chars(word, len) < MIN_WORD || !letters_only(word))
+		return 0;
+	size_t k = split_from(word, 0, len, known, ctx, parts, max, 0);
+	if (k && known(ctx, word, len) && !plausible_for_known_word(word, parts, k))
+		return 0;
+	return k;
+}

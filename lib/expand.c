@@ -1,0 +1,447 @@
+#include "expand.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compound.h"
+#include "util.h"
+
+/* A respelling of a word tries each ambiguous letter both ways; this caps the combinations. */
+#define MAX_SPELLINGS 64
+#define MAX_CORRECTIONS 3
+#define MAX_CODEPOINTS 48
+
+struct kb_vocab {
+	kb_db *db;
+	kb_analyzer *an;
+	kb_syngroup *groups;
+	size_t ngroups;
+	/* the index's words, for spelling: loaded on first need */
+	bool loaded;
+	uint32_t *cps;      /* all words' code points, one after another */
+	size_t *start;      /* word i is cps[start[i] .. start[i+1]) */
+	size_t *freq;
+	char **words;
+	size_t nwords;
+};
+
+/* ---- synonyms ---- */
+
+static void load_synonyms(kb_vocab *v)
+{
+	char *text = NULL;
+	kb_db_meta(v->db, "synonyms", &text, NULL);
+	json_t *arr = text ? json_loads(text, 0, NULL) : NULL;
+	size_t i;
+	json_t *g;
+	v->groups = kb_xcalloc(json_array_size(arr) + 1, sizeof *v->groups);
+	json_array_foreach(arr, i, g) {
+		kb_syngroup *grp = &v->groups[v->ngroups++];
+		char *lines = kb_xstrdup(json_string_value(g) ? json_string_value(g) : "");
+		for (char *t = strtok(lines, "\n"); t; t = strtok(NULL, "\n")) {
+			kb_tokens tk = { 0 };
+			kb_analyze(v->an, t, strlen(t), 0, &tk);
+			if (tk.n) {
+				grp->terms = kb_xrealloc(grp->terms, (grp->n + 1) * sizeof *grp->terms);
+				kb_synterm *st = &grp->terms[grp->n++];
+				st->text = kb_xstrdup(t);
+				st->nwords = tk.n;
+				st->words = kb_xcalloc(tk.n, sizeof *st->words);
+				for (size_t k = 0; k < tk.n; k++)
+					st->words[k] = kb_xstrdup(kb_tokens_word(&tk, k));
+			}
+			kb_tokens_clear(&tk);
+		}
+		free(lines);
+	}
+	json_decref(arr);
+	free(text);
+}
+
+kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, kb_vocab **out, char **errmsg)
+{
+	(void)errmsg;
+	kb_vocab *v = kb_xcalloc(1, sizeof *v);
+	v->db = db;
+	v->an = an;
+	load_synonyms(v);
+	*out = v;
+	return KB_OK;
+}
+
+void kb_vocab_free(kb_vocab *v)
+{
+	if (!v)
+		return;
+	for (size_t g = 0; g < v->ngroups; g++) {
+		for (size_t t = 0; t < v->groups[g].n; t++) {
+			kb_synterm *st = &v->groups[g].terms[t];
+			for (size_t k = 0; k < st->nwords; k++)
+				free(st->words[k]);
+			free(st->words);
+			free(st->text);
+		}
+		free(v->groups[g].terms);
+	}
+	free(v->groups);
+	for (size_t i = 0; i < v->nwords; i++)
+		free(v->words[i]);
+	free(v->words);
+	free(v->cps);
+	free(v->start);
+	free(v->freq);
+	free(v);
+}
+
+struct stems {
+	char da[160], en[160];
+};
+
+static void collect_stems(void *ctx, const char *term, kb_form form)
+{
+	struct stems *s = ctx;
+	if (form != KB_FORM_STEM)
+		return;
+	if (strncmp(term, KB_PFX_STEM_DA, 2) == 0)
+		snprintf(s->da, sizeof s->da, "%s", term);
+	else
+		snprintf(s->en, sizeof s->en, "%s", term);
+}
+
+/* Do two folded words mean the same for a synonym: equal, or with an equal stem in one language? */
+static bool same_word(kb_analyzer *an, const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return true;
+	struct stems x = { "", "" }, y = { "", "" };
+	kb_analyzer_query_terms(an, a, collect_stems, &x);
+	kb_analyzer_query_terms(an, b, collect_stems, &y);
+	return (x.da[0] && strcmp(x.da, y.da) == 0) || (x.en[0] && strcmp(x.en, y.en) == 0);
+}
+
+size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, const kb_syngroup **group, size_t *term)
+{
+	size_t best = 0;
+	for (size_t g = 0; g < v->ngroups; g++)
+		for (size_t t = 0; t < v->groups[g].n; t++) {
+			const kb_synterm *st = &v->groups[g].terms[t];
+			if (st->nwords > n || st->nwords <= best)
+				continue;
+			size_t k = 0;
+			while (k < st->nwords && same_word(v->an, words[k], st->words[k]))
+				k++;
+			if (k == st->nwords) {
+				best = k;
+				*group = &v->groups[g];
+				*term = t;
+			}
+		}
+	return best;
+}
+
+/* ---- forms of a word ---- */
+
+static size_t freq(kb_vocab *v, const char *term)
+{
+	return kb_db_termfreq(v->db, term);
+}
+
+static void add_form(kb_wforms *f, const char *term, kb_grade grade, const char *why)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].term, term) == 0) {
+			if (grade < f->v[i].grade) {
+				f->v[i].grade = grade;
+				free(f->v[i].why);
+				f->v[i].why = why ? kb_xstrdup(why) : NULL;
+			}
+			return;
+		}
+	f->v = kb_xrealloc(f->v, (f->n + 1) * sizeof *f->v);
+	f->v[f->n++] = (kb_wform){ kb_xstrdup(term), grade, why ? kb_xstrdup(why) : NULL };
+}
+
+struct add_ctx {
+	kb_wforms *f;
+	kb_vocab *v;
+	kb_grade exact, stem;   /* the grades given to the word itself and to its stems */
+	const char *why;
+	size_t hits;            /* how many of the forms the index holds */
+};
+
+static void add_terms_of(void *p, const char *term, kb_form form)
+{
+	struct add_ctx *c = p;
+	kb_grade g = form == KB_FORM_EXACT ? c->exact : form == KB_FORM_STEM ? c->stem : KB_GRADE_NEAR;
+	if (form == KB_FORM_PART && c->exact != KB_GRADE_EXACT)
+		return; /* parts only of the word as typed: a part of a respelling is too far */
+	if (freq(c->v, term) == 0)
+		return;
+	c->hits++;
+	add_form(c->f, term, g, form == KB_FORM_PART ? NULL : c->why);
+}
+
+/* The word's forms at the given grades; returns how many the index holds. */
+static size_t add_word(kb_vocab *v, kb_wforms *f, const char *word, kb_grade exact, kb_grade stem,
+                       const char *why)
+{
+	struct add_ctx c = { f, v, exact, stem, why, 0 };
+	kb_analyzer_query_terms(v->an, word, add_terms_of, &c);
+	return c.hits;
+}
+
+/* Respellings of the Danish letters: æ ø å and the digraphs ae oe aa that stand for them, both ways;
+ * with lossy, also a plain a or o for å or ø, as typed on a keyboard without them. */
+typedef struct {
+	const char *from, *to;
+} swap;
+
+static const swap to_digraph[] = { { "æ", "ae" }, { "ø", "oe" }, { "å", "aa" } };
+static const swap from_digraph[] = { { "ae", "æ" }, { "oe", "ø" }, { "aa", "å" } };
+static const swap lossy[] = { { "ae", "æ" }, { "oe", "ø" }, { "aa", "å" }, { "a", "å" }, { "o", "ø" } };
+
+static void respell(const char *w, const swap *sw, size_t nsw, kb_buf *cur, char ***out, size_t *nout)
+{
+	if (*nout >= MAX_SPELLINGS)
+		return;
+	if (!*w) {
+		*out = kb_xrealloc(*out, (*nout + 1) * sizeof **out);
+		(*out)[(*nout)++] = kb_xstrdup(cur->s ? cur->s : "");
+		return;
+	}
+	size_t keep = cur->len;
+	for (size_t i = 0; i < nsw; i++) {
+		size_t fl = strlen(sw[i].from);
+		if (strncmp(w, sw[i].from, fl) != 0)
+			continue;
+		kb_buf_adds(cur, sw[i].to);
+		respell(w + fl, sw, nsw, cur, out, nout);
+		cur->len = keep;
+		cur->s[keep] = '\0';
+	}
+	size_t cl = 1;
+	while (((unsigned char)w[cl] & 0xC0) == 0x80)
+		cl++;
+	kb_buf_add(cur, w, cl);
+	respell(w + cl, sw, nsw, cur, out, nout);
+	cur->len = keep;
+	if (cur->s)
+		cur->s[keep] = '\0';
+}
+
+static size_t add_respellings(kb_vocab *v, kb_wforms *f, const char *word, const char *typed,
+                              const swap *sw, size_t nsw)
+{
+	char **alts = NULL;
+	size_t nalts = 0, hits = 0;
+	kb_buf cur = { 0 };
+	respell(word, sw, nsw, &cur, &alts, &nalts);
+	kb_buf_free(&cur);
+	for (size_t i = 0; i < nalts; i++) {
+		if (strcmp(alts[i], word) != 0) {
+			kb_buf why = { 0 };
+			kb_buf_printf(&why, "%s → %s (folding)", typed, alts[i]);
+			hits += add_word(v, f, alts[i], KB_GRADE_NEAR, KB_GRADE_NEAR, why.s);
+			kb_buf_free(&why);
+		}
+		free(alts[i]);
+	}
+	free(alts);
+	return hits;
+}
+
+static bool known_in_index(void *ctx, const char *s, size_t n)
+{
+	kb_vocab *v = ctx;
+	char w[128];
+	if (n >= sizeof w)
+		return false;
+	memcpy(w, s, n);
+	w[n] = '\0';
+	return freq(v, w) > 0;
+}
+
+/* A word the index does not know as such may be a compound of words it knows: patientsikkerhed
+ * meets "sikkerhed for patienterne". */
+static void split_parts(kb_vocab *v, kb_wforms *f, const char *word)
+{
+	kb_part parts[KB_MAX_PARTS];
+	size_t k = kb_compound_split(word, known_in_index, v, parts, KB_MAX_PARTS);
+	if (k < 2)
+		return;
+	f->parts = kb_xcalloc(k, sizeof *f->parts);
+	for (size_t i = 0; i < k; i++)
+		f->parts[i] = kb_xstrndup(word + parts[i].start, parts[i].len);
+	f->nparts = k;
+}
+
+/* ---- spelling ---- */
+
+static size_t to_cps(const char *s, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p && n < max) {
+		uint32_t c = *p++;
+		int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+		c &= extra == 3 ? 0x07 : extra == 2 ? 0x0F : extra == 1 ? 0x1F : 0x7F;
+		while (extra-- > 0 && (*p & 0xC0) == 0x80)
+			c = (c << 6) | (*p++ & 0x3F);
+		out[n++] = c;
+	}
+	return n;
+}
+
+static bool take_word(void *ctx, const char *term, size_t f)
+{
+	kb_vocab *v = ctx;
+	unsigned char c = (unsigned char)term[0];
+	/* exact words only: prefixed terms start with an upper-case letter */
+	if ((c >= 'A' && c <= 'Z') || strlen(term) > MAX_CODEPOINTS * 2)
+		return true;
+	uint32_t cps[MAX_CODEPOINTS];
+	size_t n = to_cps(term, cps, MAX_CODEPOINTS);
+	v->words = kb_xrealloc(v->words, (v->nwords + 1) * sizeof *v->words);
+	v->freq = kb_xrealloc(v->freq, (v->nwords + 1) * sizeof *v->freq);
+	v->start = kb_xrealloc(v->start, (v->nwords + 2) * sizeof *v->start);
+	size_t at = v->nwords ? v->start[v->nwords] : 0;
+	v->cps = kb_xrealloc(v->cps, (at + n) * sizeof *v->cps);
+	memcpy(v->cps + at, cps, n * sizeof *cps);
+	v->start[v->nwords] = at;
+	v->start[v->nwords + 1] = at + n;
+	v->words[v->nwords] = kb_xstrdup(term);
+	v->freq[v->nwords] = f;
+	v->nwords++;
+	return true;
+}
+
+static void load_words(kb_vocab *v)
+{
+	if (v->loaded)
+		return;
+	v->loaded = true;
+	kb_db_terms(v->db, "", take_word, v, NULL);
+}
+
+/* Optimal string alignment distance (a swap of two neighbours is one edit: hopsital → hospital),
+ * or max + 1 once it is certainly more than max. */
+static int distance(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int max)
+{
+	int d[MAX_CODEPOINTS + 1][MAX_CODEPOINTS + 1];
+	if ((n > m ? n - m : m - n) > (size_t)max)
+		return max + 1;
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= n; i++) {
+		int rowmin = max + 1;
+		for (size_t j = 1; j <= m; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+			if (v < rowmin)
+				rowmin = v;
+		}
+		if (rowmin > max)
+			return max + 1;
+	}
+	return d[n][m];
+}
+
+static bool is_acronym(const char *typed)
+{
+	size_t letters = 0;
+	for (const unsigned char *p = (const unsigned char *)typed; *p; p++) {
+		if (*p >= 'a' && *p <= 'z')
+			return false;
+		letters += (*p >= 'A' && *p <= 'Z');
+	}
+	return letters > 0;
+}
+
+/* The nearest words the index knows: edit distance 1 for 4-7 letters, 2 for longer; several at
+ * the same distance are all kept, the most frequent first. */
+static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const char *typed)
+{
+	uint32_t q[MAX_CODEPOINTS];
+	size_t n = to_cps(word, q, MAX_CODEPOINTS);
+	if (n < 4 || n >= MAX_CODEPOINTS || is_acronym(typed))
+		return;
+	for (const char *p = word; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			return;
+	load_words(v);
+	int max = n <= 7 ? 1 : 2;
+	size_t best[MAX_CORRECTIONS];
+	int bestd[MAX_CORRECTIONS];
+	size_t nbest = 0;
+	for (size_t i = 0; i < v->nwords; i++) {
+		size_t m = v->start[i + 1] - v->start[i];
+		int d = distance(q, n, v->cps + v->start[i], m, max);
+		if (d > max || d == 0)
+			continue;
+		/* keep the closest, then the most frequent */
+		size_t pos = nbest;
+		while (pos > 0 && (d < bestd[pos - 1] || (d == bestd[pos - 1] && v->freq[i] > v->freq[best[pos - 1]])))
+			pos--;
+		if (pos >= MAX_CORRECTIONS)
+			continue;
+		if (nbest < MAX_CORRECTIONS)
+			nbest++;
+		memmove(best + pos + 1, best + pos, (nbest - 1 - pos) * sizeof *best);
+		memmove(bestd + pos + 1, bestd + pos, (nbest - 1 - pos) * sizeof *bestd);
+		best[pos] = i;
+		bestd[pos] = d;
+	}
+	for (size_t i = 0; i < nbest; i++) {
+		if (bestd[i] > bestd[0])
+			break;
+		kb_buf why = { 0 };
+		kb_buf_printf(&why, "%s → %s (spelling)", typed, v->words[best[i]]);
+		add_word(v, f, v->words[best[i]], KB_GRADE_SPELLING, KB_GRADE_SPELLING, why.s);
+		kb_buf_free(&why);
+	}
+	if (nbest)
+		f->correction = kb_xstrdup(v->words[best[0]]);
+}
+
+void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *f)
+{
+	memset(f, 0, sizeof *f);
+	size_t hits = add_word(v, f, word, KB_GRADE_EXACT, KB_GRADE_STEM, NULL);
+	bool known = freq(v, word) > 0;
+	/* another spelling of the Danish letters is always worth asking for: Århus and Aarhus */
+	hits += add_respellings(v, f, word, typed, strpbrk(word, "\xC3") ? to_digraph : from_digraph, 3);
+	if (!known && hits == 0)
+		hits += add_respellings(v, f, word, typed, lossy, sizeof lossy / sizeof *lossy);
+	split_parts(v, f, word);
+	if (!known && hits == 0 && f->nparts == 0)
+		add_corrections(v, f, word, typed);
+	/* the word as typed is always asked for, even when unknown, so it still marks in snippets */
+	if (f->n == 0 || strcmp(f->v[0].term, word) != 0)
+		add_form(f, word, KB_GRADE_EXACT, NULL);
+}
+
+void kb_wforms_clear(kb_wforms *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].term);
+		free(f->v[i].why);
+	}
+	free(f->v);
+	for (size_t i = 0; i < f->nparts; i++)
+		free(f->parts[i]);
+	free(f->parts);
+	free(f->correction);
+	memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,65 @@
+/* expand — what a query word may mean in this index: its forms, graded from the word as typed to a
+ * spelling correction, and the synonym groups of synonyms.txt. The query side's knowledge of the
+ * index's vocabulary lives here; search.c turns the forms into an engine query.
+ *
+ * A kb_vocab belongs to one searcher (one thread). Depends on analyzer, compound, engine. */
+#ifndef KB_EXPAND_H
+#define KB_EXPAND_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "analyzer.h"
+#include "engine.h"
+
+/* How far a form is from what was typed; a document matching a closer form ranks higher. */
+typedef enum {
+	KB_GRADE_EXACT,    /* the word as typed */
+	KB_GRADE_STEM,     /* the same stem */
+	KB_GRADE_NEAR,     /* another spelling of the letters (æ/ae, å/a), or a compound part */
+	KB_GRADE_SPELLING, /* a correction of a word the index does not know */
+	KB_GRADE_N
+} kb_grade;
+
+typedef struct {
+	char *term;        /* owned; an index term */
+	kb_grade grade;
+	char *why;         /* owned; for people, when the form is not as typed: "medicinradet →
+	                      medicinrådet (folding)"; NULL otherwise */
+} kb_wform;
+
+typedef struct {
+	kb_wform *v;       /* owned */
+	size_t n;
+	char **parts;      /* owned; the word's parts when it is a compound of words the index knows */
+	size_t nparts;
+	char *correction;  /* owned; the best spelling correction when the index does not know the word */
+} kb_wforms;
+
+typedef struct {
+	char *text;        /* owned; as written in synonyms.txt */
+	char **words;      /* owned; its folded words */
+	size_t nwords;
+} kb_synterm;
+
+typedef struct {
+	kb_synterm *terms; /* owned */
+	size_t n;
+} kb_syngroup;
+
+typedef struct kb_vocab kb_vocab;
+
+/* Reads the synonym groups from the index; the word list for spelling is read on first need.
+ * db and an are borrowed and must outlive the vocab. */
+kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, kb_vocab **out, char **errmsg);
+void kb_vocab_free(kb_vocab *v);
+
+/* The forms of a folded query word; typed is the word as the user wrote it (for acronyms, which are
+ * never corrected). Clear *out with kb_wforms_clear(). */
+void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *out);
+void kb_wforms_clear(kb_wforms *f);
+
+/* The longest synonym term matching the words at the start of words[0..n); returns how many words
+ * it covers (0: none) and sets *group and *term to it. */
+size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, const kb_syngroup **group,
+                        size_t *term);
+
+#endif

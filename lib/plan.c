@@ -1,0 +1,429 @@
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Each grade is a level of nested synonyms (see kb_grade): a document holding the word as typed
+ * matches every level and collects every weight, so exact > stem > near > spelling. */
+static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
+#define W_PARTS 0.6 /* all the parts of a compound, as separate words */
+#define W_SYN   0.5 /* another term of the word's synonym group, per word typed: a phrase weighs
+                       as much as its words together, so a longer alternative is scaled down */
+#define W_UNIT  2.0 /* a legal reference cited as a unit */
+#define W_ALL   1.0 /* a document holding every clause gets their weight once more */
+
+struct ctx {
+	kb_analyzer *an;
+	kb_vocab *vocab;
+	kb_plan *plan;
+	char **typos;       /* pairs: typed word, its correction */
+	size_t ntypos;
+};
+
+static void add_why(kb_plan *p, const char *term, const char *why, const char *typed)
+{
+	for (size_t i = 0; i < p->nwhys; i++)
+		if (strcmp(p->whys[i].term, term) == 0)
+			return;
+	p->whys = kb_xrealloc(p->whys, (p->nwhys + 1) * sizeof *p->whys);
+	p->whys[p->nwhys++] = (kb_why){ kb_xstrdup(term), why ? kb_xstrdup(why) : NULL,
+	                                typed ? kb_xstrdup(typed) : NULL };
+}
+
+/* The plain forms of a word, with no expansion: for synonyms and compound parts. */
+static void add_plain(void *p, const char *term, kb_form form)
+{
+	struct { kb_eq *syn; kb_termset *ts; } *x = p;
+	if (form == KB_FORM_PART)
+		return;
+	kb_eq_add(x->syn, kb_eq_term(term));
+	kb_termset_add(x->ts, term);
+}
+
+static kb_eq *plain_word(struct ctx *c, const char *word)
+{
+	struct { kb_eq *syn; kb_termset *ts; } x = { kb_eq_new(KB_EQ_SYNONYM), &c->plan->marks };
+	kb_analyzer_query_terms(c->an, word, add_plain, &x);
+	return x.syn;
+}
+
+/* One query word: its graded forms, and its parts when it is a compound. */
+static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
+{
+	kb_wforms f;
+	kb_expand_word(c->vocab, word, typed, &f);
+	kb_eq *q = kb_eq_new(KB_EQ_OR);
+	for (int g = 0; g < KB_GRADE_N; g++) {
+		bool new_level = false;
+		kb_eq *syn = kb_eq_new(KB_EQ_SYNONYM);
+		for (size_t i = 0; i < f.n; i++) {
+			if ((int)f.v[i].grade > g)
+				continue;
+			new_level |= (int)f.v[i].grade == g;
+			kb_eq_add(syn, kb_eq_term(f.v[i].term));
+		}
+		if (new_level)
+			kb_eq_add(q, kb_eq_scale(syn, level_weight[g]));
+		else
+			kb_eq_free(syn);
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		kb_termset_add(&c->plan->marks, f.v[i].term);
+		if (f.v[i].why)
+			add_why(c->plan, f.v[i].term, f.v[i].why, typed);
+		else if (f.v[i].term[0] == KB_PFX_PART[0])
+			add_why(c->plan, f.v[i].term, NULL, typed);
+	}
+	if (f.nparts >= 2) {
+		kb_eq *all = kb_eq_new(KB_EQ_AND);
+		for (size_t i = 0; i < f.nparts; i++)
+			kb_eq_add(all, plain_word(c, f.parts[i]));
+		kb_eq_add(q, kb_eq_scale(all, W_PARTS));
+	}
+	if (f.correction) {
+		c->typos = kb_xrealloc(c->typos, (c->ntypos + 1) * 2 * sizeof *c->typos);
+		c->typos[2 * c->ntypos] = kb_xstrdup(typed);
+		c->typos[2 * c->ntypos + 1] = kb_xstrdup(f.correction);
+		c->ntypos++;
+	}
+	kb_wforms_clear(&f);
+	return q;
+}
+
+struct phrase_forms {
+	kb_eq *ph[3]; /* exact words, Danish stems, English stems */
+	kb_termset *ts;
+};
+
+static void add_phrase_form(void *ctx, const char *term, kb_form form)
+{
+	struct phrase_forms *p = ctx;
+	if (form == KB_FORM_PART)
+		return;
+	int k = form == KB_FORM_EXACT ? 0 : strncmp(term, KB_PFX_STEM_DA, 2) == 0 ? 1 : 2;
+	kb_eq_add(p->ph[k], kb_eq_term(term));
+	kb_termset_add(p->ts, term);
+}
+
+/* Xapian's phrases take only terms, so a phrase is asked for three times: as typed, and as the
+ * stems of each language (all of a word's terms sit at its position). */
+static kb_eq *phrase_query(struct ctx *c, char *const *words, size_t n)
+{
+	struct phrase_forms p = { { kb_eq_new(KB_EQ_PHRASE), kb_eq_new(KB_EQ_PHRASE), kb_eq_new(KB_EQ_PHRASE) },
+	                          &c->plan->marks };
+	for (size_t i = 0; i < n; i++)
+		kb_analyzer_query_terms(c->an, words[i], add_phrase_form, &p);
+	kb_eq *q = kb_eq_new(KB_EQ_OR);
+	kb_eq_add(q, kb_eq_scale(p.ph[0], level_weight[KB_GRADE_EXACT]));
+	for (int k = 1; k < 3; k++) {
+		if (p.ph[k]->nkids == n)
+			kb_eq_add(q, kb_eq_scale(p.ph[k], level_weight[KB_GRADE_STEM]));
+		else
+			kb_eq_free(p.ph[k]); /* a word without a stem: no stemmed phrase */
+	}
+	return q;
+}
+
+/* ---- clauses ---- */
+
+/* A positive clause with its words, before it becomes a query. */
+typedef struct {
+	const kb_qnode *node;
+	char **words;    /* owned; folded */
+	size_t n;
+} unit;
+
+static void unit_words(struct ctx *c, const kb_qnode *nd, unit *u)
+{
+	kb_tokens t = { 0 };
+	u->node = nd;
+	u->words = NULL;
+	u->n = 0;
+	if (nd->kind == KB_QN_OR)
+		return;
+	kb_analyze(c->an, nd->text, strlen(nd->text), 0, &t);
+	u->words = kb_xcalloc(t.n ? t.n : 1, sizeof *u->words);
+	for (size_t i = 0; i < t.n; i++)
+		u->words[u->n++] = kb_xstrdup(kb_tokens_word(&t, i));
+	kb_tokens_clear(&t);
+}
+
+static void unit_clear(unit *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->words[i]);
+	free(u->words);
+}
+
+static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop);
+
+static kb_eq *unit_query(struct ctx *c, const unit *u, bool drop_stop)
+{
+	const kb_qnode *nd = u->node;
+	if (nd->kind == KB_QN_OR) {
+		kb_eq *q = kb_eq_new(KB_EQ_OR);
+		for (size_t i = 0; i < nd->nkids; i++)
+			kb_eq_add(q, node_query(c, nd->kids[i], false));
+		if (q->nkids == 0) {
+			kb_eq_free(q);
+			return NULL;
+		}
+		return q;
+	}
+	if (u->n == 0)
+		return NULL;
+	if (nd->kind == KB_QN_PREFIX) {
+		/* "gen*": the last word is the prefix; words before it ("CAR-T*") must also be there */
+		kb_eq *q = kb_eq_new(KB_EQ_AND);
+		for (size_t i = 0; i + 1 < u->n; i++)
+			kb_eq_add(q, plain_word(c, u->words[i]));
+		kb_eq_add(q, kb_eq_wildcard(u->words[u->n - 1]));
+		kb_termset_add_prefix(&c->plan->marks, u->words[u->n - 1]);
+		return q;
+	}
+	if (u->n == 1) {
+		if (drop_stop && nd->kind == KB_QN_WORDS && kb_is_stopword(u->words[0]))
+			return NULL;
+		return word_query(c, u->words[0], nd->kind == KB_QN_WORDS ? nd->text : u->words[0]);
+	}
+	return phrase_query(c, u->words, u->n);
+}
+
+static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop)
+{
+	unit u;
+	unit_words(c, nd, &u);
+	kb_eq *q = unit_query(c, &u, drop_stop);
+	unit_clear(&u);
+	return q;
+}
+
+/* The query for units[i, i + k) that together are a term of a synonym group: what was typed, or,
+ * less, any other term of the group. */
+static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, const kb_syngroup *g, size_t matched)
+{
+	kb_eq *typed = kb_eq_new(KB_EQ_AND);
+	kb_buf text = { 0 };
+	for (size_t i = 0; i < k; i++) {
+		kb_eq_add(typed, unit_query(c, &units[i], false));
+		if (i)
+			kb_buf_addc(&text, ' ');
+		kb_buf_adds(&text, units[i].node->text);
+	}
+	kb_eq *alts = kb_eq_new(KB_EQ_OR);
+	for (size_t t = 0; t < g->n; t++) {
+		if (t == matched)
+			continue;
+		const kb_synterm *st = &g->terms[t];
+		kb_eq *alt = st->nwords == 1 ? plain_word(c, st->words[0]) : phrase_query(c, st->words, st->nwords);
+		kb_eq_add(alts, kb_eq_scale(alt, W_SYN * (double)k / (double)st->nwords));
+		kb_buf why = { 0 };
+		kb_buf_printf(&why, "%s → %s (synonym)", text.s, st->text);
+		for (size_t w = 0; w < st->nwords; w++)
+			if (!kb_is_stopword(st->words[w]))
+				add_why(c->plan, st->words[w], why.s, NULL);
+		kb_buf_free(&why);
+	}
+	kb_buf_free(&text);
+	kb_eq *q = kb_eq_new(KB_EQ_OR);
+	kb_eq_add(q, typed);
+	kb_eq_add(q, alts);
+	return q;
+}
+
+/* Stop words are dropped only when something else is left to search for. */
+static bool only_stopwords(const unit *units, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (units[i].node->kind != KB_QN_WORDS)
+			return false;
+		for (size_t w = 0; w < units[i].n; w++)
+			if (units[i].n > 1 || !kb_is_stopword(units[i].words[w]))
+				return false;
+	}
+	return true;
+}
+
+/* The positive clauses' queries, with synonym groups recognised across neighbouring clauses. */
+static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
+{
+	unit *units = kb_xcalloc(pq->nclauses + 1, sizeof *units);
+	size_t n = 0;
+	for (size_t i = 0; i < pq->nclauses; i++)
+		if (!pq->clauses[i]->negated)
+			unit_words(c, pq->clauses[i], &units[n++]);
+	bool drop_stop = !only_stopwords(units, n);
+	for (size_t i = 0; i < n;) {
+		const kb_syngroup *g = NULL;
+		size_t term = 0, k = 0;
+		if (units[i].node->kind == KB_QN_PHRASE || units[i].n > 1) {
+			/* a phrase, or "CAR-T": a synonym only when the whole of it is one */
+			if (units[i].n && kb_synonym_match(c->vocab, units[i].words, units[i].n, &g, &term) == units[i].n)
+				k = 1;
+		} else if (units[i].node->kind == KB_QN_WORDS && units[i].n == 1) {
+			/* single words: a term may span several ("avancerede terapier") */
+			size_t run = 0;
+			while (i + run < n && units[i + run].node->kind == KB_QN_WORDS && units[i + run].n == 1)
+				run++;
+			char **words = kb_xcalloc(run, sizeof *words);
+			for (size_t r = 0; r < run; r++)
+				words[r] = units[i + r].words[0];
+			k = kb_synonym_match(c->vocab, words, run, &g, &term);
+			free(words);
+		}
+		if (k) {
+			kb_eq_add(out, synonym_query(c, units + i, k, g, term));
+			i += k;
+		} else {
+			kb_eq_add(out, unit_query(c, &units[i], drop_stop));
+			i++;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		unit_clear(&units[i]);
+	free(units);
+}
+
+static kb_eq *filter_query(kb_analyzer *an, const kb_query *pq)
+{
+	static const char *const pfx[KB_FILTER_N] = { "XT", "XL", "XG", "XS" };
+	kb_eq *all = kb_eq_new(KB_EQ_AND);
+	for (int f = 0; f < KB_FILTER_N; f++) {
+		if (!pq->nfilters[f])
+			continue;
+		kb_eq *any = kb_eq_new(KB_EQ_OR);
+		for (size_t i = 0; i < pq->nfilters[f]; i++) {
+			/* tags and sources are stored folded; type and lang are exact codes */
+			char *v = (f == KB_FILTER_TAG || f == KB_FILTER_SOURCE)
+			          ? kb_analyzer_fold(an, pq->filters[f][i]) : kb_xstrdup(pq->filters[f][i]);
+			kb_buf term = { 0 };
+			kb_buf_adds(&term, pfx[f]);
+			kb_buf_adds(&term, v);
+			kb_eq_add(any, kb_eq_term(term.s));
+			kb_buf_free(&term);
+			free(v);
+		}
+		kb_eq_add(all, any);
+	}
+	if (all->nkids == 0) {
+		kb_eq_free(all);
+		return NULL;
+	}
+	return all;
+}
+
+static void add_unit(void *ctx, const char *term, unsigned pos)
+{
+	(void)pos;
+	kb_eq_add(ctx, kb_eq_scale(kb_eq_term(term), W_UNIT));
+}
+
+/* The query with each misspelt word replaced by its correction, for "did you mean". */
+static char *suggest(const struct ctx *c, const char *q)
+{
+	if (!c->ntypos)
+		return NULL;
+	kb_buf out = { 0 };
+	kb_buf_adds(&out, q);
+	for (size_t i = 0; i < c->ntypos; i++) {
+		const char *typed = c->typos[2 * i], *fix = c->typos[2 * i + 1];
+		char *at = strstr(out.s, typed);
+		if (!at)
+			continue;
+		kb_buf next = { 0 };
+		kb_buf_add(&next, out.s, (size_t)(at - out.s));
+		kb_buf_adds(&next, fix);
+		kb_buf_adds(&next, at + strlen(typed));
+		kb_buf_free(&out);
+		out = next;
+	}
+	return kb_buf_detach(&out);
+}
+
+void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const char *q, kb_plan *plan)
+{
+	memset(plan, 0, sizeof *plan);
+	struct ctx c = { an, vocab, plan, NULL, 0 };
+	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR);
+	positive_queries(&c, pq, pos);
+	size_t nclauses = pos->nkids;
+	/* what is excluded is never in a hit, so its terms are not kept for marking */
+	kb_termset kept = plan->marks;
+	for (size_t i = 0; i < pq->nclauses; i++)
+		if (pq->clauses[i]->negated) {
+			plan->marks = (kb_termset){ 0 };
+			kb_eq_add(neg, node_query(&c, pq->clauses[i], false));
+			kb_termset_clear(&plan->marks);
+		}
+	plan->marks = kept;
+	kb_eq *top = NULL;
+	if (nclauses > 1) {
+		/* documents with every clause first: the AND repeats the clauses' queries */
+		kb_eq *all = kb_eq_new(KB_EQ_AND), *again = kb_eq_new(KB_EQ_OR);
+		kb_plan spare = { 0 };
+		struct ctx c2 = { an, vocab, &spare, NULL, 0 };
+		positive_queries(&c2, pq, again);
+		for (size_t i = 0; i < again->nkids; i++)
+			kb_eq_add(all, again->kids[i]);
+		again->nkids = 0;
+		kb_eq_free(again);
+		for (size_t i = 0; i < c2.ntypos * 2; i++)
+			free(c2.typos[i]);
+		free(c2.typos);
+		kb_plan_clear(&spare);
+		top = kb_eq_new(KB_EQ_OR);
+		kb_eq_add(top, kb_eq_scale(all, W_ALL));
+		kb_eq_add(top, pos);
+	} else if (nclauses == 1) {
+		top = pos;
+	} else {
+		kb_eq_free(pos);
+	}
+	/* legal references in the query ("1394/2007", "art. 28") are asked for as units too */
+	if (top) {
+		kb_tokens t = { 0 };
+		kb_analyze(an, q, strlen(q), 0, &t);
+		kb_legal_units(q, &t, add_unit, top);
+		kb_tokens_clear(&t);
+	}
+	kb_eq *filters = filter_query(an, pq);
+	if (!top && (neg->nkids || filters))
+		top = kb_eq_new(KB_EQ_ALL);
+	if (top && neg->nkids) {
+		kb_eq *an_ = kb_eq_new(KB_EQ_AND_NOT);
+		kb_eq_add(an_, top);
+		kb_eq_add(an_, neg);
+		top = an_;
+	} else {
+		kb_eq_free(neg);
+	}
+	if (top && filters) {
+		kb_eq *f = kb_eq_new(KB_EQ_FILTER);
+		kb_eq_add(f, top);
+		kb_eq_add(f, filters);
+		top = f;
+	} else {
+		kb_eq_free(filters);
+	}
+	plan->query = top;
+	plan->suggestion = suggest(&c, q);
+	for (size_t i = 0; i < c.ntypos * 2; i++)
+		free(c.typos[i]);
+	free(c.typos);
+}
+
+void kb_plan_clear(kb_plan *p)
+{
+	kb_eq_free(p->query);
+	kb_termset_clear(&p->marks);
+	for (size_t i = 0; i < p->nwhys; i++) {
+		free(p->whys[i].term);
+		free(p->whys[i].why);
+		free(p->whys[i].typed);
+	}
+	free(p->whys);
+	free(p->suggestion);
+	memset(p, 0, sizeof *p);
+}

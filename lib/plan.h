@@ -1,0 +1,34 @@
+/* plan — turns a parsed query into the engine query that answers it, graded from the words as
+ * typed to their stems, other spellings, compound parts, synonyms and spelling corrections; and
+ * keeps what the results need to show: the terms to mark in snippets, why each form was asked for,
+ * and a corrected query to suggest.
+ *
+ * Depends on analyzer, expand, query, engine, snippet. One plan serves one search. */
+#ifndef KB_PLAN_H
+#define KB_PLAN_H
+#include "analyzer.h"
+#include "engine.h"
+#include "expand.h"
+#include "query.h"
+#include "snippet.h"
+
+typedef struct {
+	char *term;      /* owned; the index term that, when a hit holds it, explains ... */
+	char *why;       /* owned; ... this: "DKMA → Lægemiddelstyrelsen (synonym)"; NULL for a compound
+	                    part, whose text needs the document's word: see typed */
+	char *typed;     /* owned; the query word, for a compound part's explanation */
+} kb_why;
+
+typedef struct {
+	kb_eq *query;    /* owned; NULL when the query asks for nothing */
+	kb_termset marks;/* terms whose words a snippet marks */
+	kb_why *whys;    /* owned */
+	size_t nwhys;
+	char *suggestion;/* owned; the query with its misspelt words corrected, or NULL */
+} kb_plan;
+
+/* Plans the query pq (q is its text as typed). Clear *plan with kb_plan_clear(). */
+void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const char *q, kb_plan *plan);
+void kb_plan_clear(kb_plan *plan);
+
+#endif
