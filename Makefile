@@ -8,7 +8,7 @@ BIN       ?= bin
 DB        ?= kb.db
 LISTEN    ?= 127.0.0.1:8080
 
-PKGS      := icu-uc icu-i18n libcmark yaml-0.1 libmicrohttpd libcurl jansson
+PKGS      := icu-uc icu-i18n libcmark yaml-0.1 libmicrohttpd libcurl jansson zlib
 CC        ?= cc
 CXX       ?= c++
 WARN      := -Wall -Wextra
@@ -41,7 +41,7 @@ PROGRAMS  := $(BIN)/atmp-index $(BIN)/atmp-searchd $(BIN)/atmp-search
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run index test unit integration check-corpus clean install
+.PHONY: all deps run index test unit integration check-corpus clean install relevance
 all: deps $(PROGRAMS)
 
 deps:
@@ -84,7 +84,11 @@ unit: all $(UNIT_BIN)
 	@./tests/run-unit.sh $(UNIT_BIN)
 
 test: index $(UNIT_BIN)
-	@./tests/run-all.sh $(UNIT_BIN)
+	@ATMP_BIN=$(BIN) ./tests/run-all.sh $(UNIT_BIN)
+
+# nDCG@10 and recall@10 per category, for atmp-kb and the Xapian baseline side by side.
+relevance: all
+	@ATMP_BIN=$(BIN) ./tests/relevance/run.sh $(RELEVANCE_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/atmp-kb/web

@@ -15,6 +15,7 @@
 
 #include "analyzer.h"
 #include "engine.h"
+#include "dictionary.h"
 #include "json.h"
 #include "lexicon.h"
 #include "schema.h"
@@ -310,6 +311,13 @@ static kb_status write_meta(kb_writer *w, const kb_corpus *c, const char *lexico
 		rc = kb_writer_set_meta(w, "synonyms", syn, errmsg);
 	if (rc == KB_OK)
 		rc = kb_writer_set_meta(w, KB_META_LEXICON, lexicon_id, errmsg);
+	if (rc == KB_OK) {
+		kb_analyzer *an = NULL;
+		rc = kb_analyzer_new(&an, errmsg);
+		if (rc == KB_OK)
+			kb_dictionary_write(w, an, errmsg);
+		kb_analyzer_free(an);
+	}
 	free(syn);
 	return rc;
 }

@@ -149,6 +149,67 @@ static size_t freq(kb_vocab *v, const char *term)
 	return kb_db_termfreq(v->db, term);
 }
 
+struct tr_ctx {
+	kb_vocab *v;
+	char *found;
+};
+
+static void lookup_stem(void *p, const char *term, kb_form form)
+{
+	struct tr_ctx *t = p;
+	if (form != KB_FORM_STEM || t->found)
+		return;
+	kb_buf key = { 0 };
+	kb_buf_printf(&key, "tr:%s", term);
+	kb_db_meta(t->v->db, key.s, &t->found, NULL);
+	kb_buf_free(&key);
+}
+
+size_t kb_translations(kb_vocab *v, const char *word, char ***out)
+{
+	struct tr_ctx t = { v, NULL };
+	kb_buf key = { 0 };
+	kb_buf_printf(&key, "tr:%s", word);
+	kb_db_meta(v->db, key.s, &t.found, NULL);
+	kb_buf_free(&key);
+	if (!t.found)
+		kb_analyzer_query_terms(v->an, word, lookup_stem, &t);
+	*out = NULL;
+	size_t n = 0;
+	for (char *s = t.found ? strtok(t.found, "\n") : NULL; s; s = strtok(NULL, "\n")) {
+		*out = kb_xrealloc(*out, (n + 1) * sizeof **out);
+		(*out)[n++] = kb_xstrdup(s);
+	}
+	free(t.found);
+	return n;
+}
+
+void kb_strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+struct known_ctx {
+	kb_vocab *v;
+	bool known;
+};
+
+static void check_known(void *p, const char *term, kb_form form)
+{
+	struct known_ctx *k = p;
+	if (form != KB_FORM_PART && !k->known)
+		k->known = freq(k->v, term) > 0;
+}
+
+bool kb_vocab_knows(kb_vocab *v, const char *word)
+{
+	struct known_ctx k = { v, false };
+	kb_analyzer_query_terms(v->an, word, check_known, &k);
+	return k.known;
+}
+
 static void add_form(kb_wforms *f, const char *term, kb_grade grade, const char *why)
 {
 	for (size_t i = 0; i < f->n; i++)

@@ -57,6 +57,14 @@ void kb_vocab_free(kb_vocab *v);
 void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *out);
 void kb_wforms_clear(kb_wforms *f);
 
+/* The dictionary's translations of a folded word (into the other language), each a folded word or
+ * short phrase; *out (caller frees with kb_strings_free()) lists them, and the count is returned. */
+size_t kb_translations(kb_vocab *v, const char *word, char ***out);
+void kb_strings_free(char **v, size_t n);
+
+/* Does the index hold the folded word, or a word with its stem? */
+bool kb_vocab_knows(kb_vocab *v, const char *word);
+
 /* The longest synonym term matching the words at the start of words[0..n); returns how many words
  * it covers (0: none) and sets *group and *term to it. */
 size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, const kb_syngroup **group,

@@ -11,6 +11,7 @@ static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
 #define W_PARTS 0.6 /* all the parts of a compound, as separate words */
 #define W_SYN   0.5 /* another term of the word's synonym group, per word typed: a phrase weighs
                        as much as its words together, so a longer alternative is scaled down */
+#define W_TRANS 0.35 /* a dictionary translation into the other language, per word typed */
 #define W_UNIT  2.0 /* a legal reference cited as a unit */
 #define W_ALL   1.0 /* a document holding every clause gets their weight once more */
 
@@ -49,7 +50,40 @@ static kb_eq *plain_word(struct ctx *c, const char *word)
 	return x.syn;
 }
 
-/* One query word: its graded forms, and its parts when it is a compound. */
+static kb_eq *phrase_query(struct ctx *c, char *const *words, size_t n);
+
+/* The word's translations that the index holds, as alternatives: an English query meets the Danish
+ * document on the same subject where synonyms.txt is silent. */
+static void add_translations(struct ctx *c, kb_eq *q, const char *word, const char *typed)
+{
+	char **tr = NULL;
+	size_t ntr = kb_translations(c->vocab, word, &tr);
+	for (size_t i = 0; i < ntr; i++) {
+		kb_tokens t = { 0 };
+		kb_analyze(c->an, tr[i], strlen(tr[i]), 0, &t);
+		char **words = kb_xcalloc(t.n ? t.n : 1, sizeof *words);
+		bool known = t.n > 0;
+		for (size_t k = 0; k < t.n; k++) {
+			words[k] = kb_xstrdup(kb_tokens_word(&t, k));
+			known &= kb_vocab_knows(c->vocab, words[k]);
+		}
+		if (known) {
+			kb_eq *alt = t.n == 1 ? plain_word(c, words[0]) : phrase_query(c, words, t.n);
+			kb_eq_add(q, kb_eq_scale(alt, W_TRANS / (double)t.n));
+			kb_buf why = { 0 };
+			kb_buf_printf(&why, "%s → %s (translation)", typed, tr[i]);
+			for (size_t k = 0; k < t.n; k++)
+				if (!kb_is_stopword(words[k]))
+					add_why(c->plan, words[k], why.s, NULL);
+			kb_buf_free(&why);
+		}
+		kb_strings_free(words, t.n);
+		kb_tokens_clear(&t);
+	}
+	kb_strings_free(tr, ntr);
+}
+
+/* One query word: its graded forms, its parts when it is a compound, and its translations. */
 static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 {
 	kb_wforms f;
@@ -82,6 +116,7 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 			kb_eq_add(all, plain_word(c, f.parts[i]));
 		kb_eq_add(q, kb_eq_scale(all, W_PARTS));
 	}
+	add_translations(c, q, word, typed);
 	if (f.correction) {
 		c->typos = kb_xrealloc(c->typos, (c->ntypos + 1) * 2 * sizeof *c->typos);
 		c->typos[2 * c->ntypos] = kb_xstrdup(typed);
@@ -200,6 +235,26 @@ static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop)
 	return q;
 }
 
+/* Adds to the OR `into` every other term of synonym group g than the one matched (typed as text,
+ * over k words). */
+static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, size_t k, const kb_syngroup *g,
+                         size_t matched)
+{
+	for (size_t t = 0; t < g->n; t++) {
+		if (t == matched)
+			continue;
+		const kb_synterm *st = &g->terms[t];
+		kb_eq *alt = st->nwords == 1 ? plain_word(c, st->words[0]) : phrase_query(c, st->words, st->nwords);
+		kb_eq_add(into, kb_eq_scale(alt, W_SYN * (double)k / (double)st->nwords));
+		kb_buf why = { 0 };
+		kb_buf_printf(&why, "%s → %s (synonym)", text, st->text);
+		for (size_t w = 0; w < st->nwords; w++)
+			if (!kb_is_stopword(st->words[w]))
+				add_why(c->plan, st->words[w], why.s, NULL);
+		kb_buf_free(&why);
+	}
+}
+
 /* The query for units[i, i + k) that together are a term of a synonym group: what was typed, or,
  * less, any other term of the group. */
 static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, const kb_syngroup *g, size_t matched)
@@ -212,24 +267,43 @@ static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, const kb_syngr
 			kb_buf_addc(&text, ' ');
 		kb_buf_adds(&text, units[i].node->text);
 	}
-	kb_eq *alts = kb_eq_new(KB_EQ_OR);
-	for (size_t t = 0; t < g->n; t++) {
-		if (t == matched)
-			continue;
-		const kb_synterm *st = &g->terms[t];
-		kb_eq *alt = st->nwords == 1 ? plain_word(c, st->words[0]) : phrase_query(c, st->words, st->nwords);
-		kb_eq_add(alts, kb_eq_scale(alt, W_SYN * (double)k / (double)st->nwords));
-		kb_buf why = { 0 };
-		kb_buf_printf(&why, "%s → %s (synonym)", text.s, st->text);
-		for (size_t w = 0; w < st->nwords; w++)
-			if (!kb_is_stopword(st->words[w]))
-				add_why(c->plan, st->words[w], why.s, NULL);
-		kb_buf_free(&why);
-	}
-	kb_buf_free(&text);
 	kb_eq *q = kb_eq_new(KB_EQ_OR);
 	kb_eq_add(q, typed);
-	kb_eq_add(q, alts);
+	add_synonyms(c, q, text.s, k, g, matched);
+	kb_buf_free(&text);
+	return q;
+}
+
+/* Two words typed apart that the index knows written together ("celle terapi" → celleterapi,
+ * "fremstillings tilladelse"): the compound, its synonyms, or the two words. NULL when the index
+ * does not know the compound. */
+static kb_eq *joined_query(struct ctx *c, const unit *a, const unit *b)
+{
+	if (a->node->kind != KB_QN_WORDS || b->node->kind != KB_QN_WORDS || a->n != 1 || b->n != 1 ||
+	    kb_is_stopword(a->words[0]) || kb_is_stopword(b->words[0]))
+		return NULL;
+	kb_buf j = { 0 };
+	kb_buf_printf(&j, "%s%s", a->words[0], b->words[0]);
+	if (!kb_vocab_knows(c->vocab, j.s)) {
+		kb_buf_free(&j);
+		return NULL;
+	}
+	kb_eq *q = kb_eq_new(KB_EQ_OR);
+	kb_buf text = { 0 };
+	kb_buf_printf(&text, "%s %s", a->node->text, b->node->text);
+	/* the compound counts as both words found, as the two words together do */
+	kb_eq_add(q, kb_eq_scale(word_query(c, j.s, j.s), 2.0));
+	kb_eq *apart = kb_eq_new(KB_EQ_AND);
+	kb_eq_add(apart, unit_query(c, a, false));
+	kb_eq_add(apart, unit_query(c, b, false));
+	kb_eq_add(q, apart);
+	const kb_syngroup *g = NULL;
+	size_t term = 0;
+	char *one[1] = { j.s };
+	if (kb_synonym_match(c->vocab, one, 1, &g, &term) == 1)
+		add_synonyms(c, q, text.s, 2, g, term);
+	kb_buf_free(&text);
+	kb_buf_free(&j);
 	return q;
 }
 
@@ -273,9 +347,13 @@ static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
 			k = kb_synonym_match(c->vocab, words, run, &g, &term);
 			free(words);
 		}
+		kb_eq *joined = NULL;
 		if (k) {
 			kb_eq_add(out, synonym_query(c, units + i, k, g, term));
 			i += k;
+		} else if (i + 1 < n && (joined = joined_query(c, &units[i], &units[i + 1]))) {
+			kb_eq_add(out, joined);
+			i += 2;
 		} else {
 			kb_eq_add(out, unit_query(c, &units[i], drop_stop));
 			i++;
