@@ -11,7 +11,7 @@ static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
 #define W_PARTS 0.6 /* all the parts of a compound, as separate words */
 #define W_SYN   0.5 /* another term of the word's synonym group, per word typed: a phrase weighs
                        as much as its words together, so a longer alternative is scaled down */
-#define W_TRANS 0.35 /* a dictionary translation into the other language, per word typed */
+#define W_TRANS 0.9 /* a dictionary translation into the other language, per word typed */
 #define W_UNIT  2.0 /* a legal reference cited as a unit */
 #define W_ALL   1.0 /* a document holding every clause gets their weight once more */
 
@@ -33,12 +33,13 @@ static void add_why(kb_plan *p, const char *term, const char *why, const char *t
 	                                typed ? kb_xstrdup(typed) : NULL };
 }
 
-/* The plain forms of a word, with no expansion: for synonyms and compound parts. */
+/* The plain forms of a word, with no expansion: for synonyms, translations and compound parts. A
+ * translation into Danish may stand inside a compound ("treatment" → behandling, in
+ * behandlingscentre), so parts are asked for too. */
 static void add_plain(void *p, const char *term, kb_form form)
 {
 	struct { kb_eq *syn; kb_termset *ts; } *x = p;
-	if (form == KB_FORM_PART)
-		return;
+	(void)form;
 	kb_eq_add(x->syn, kb_eq_term(term));
 	kb_termset_add(x->ts, term);
 }
