@@ -314,15 +314,15 @@ static size_t add_respellings(kb_vocab *v, kb_wforms *f, const char *word, const
 	return hits;
 }
 
+/* A part is known when the index holds it or a word of its stem ("patient" in "patienterne"). */
 static bool known_in_index(void *ctx, const char *s, size_t n)
 {
-	kb_vocab *v = ctx;
 	char w[128];
 	if (n >= sizeof w)
 		return false;
 	memcpy(w, s, n);
 	w[n] = '\0';
-	return freq(v, w) > 0;
+	return kb_vocab_knows(ctx, w);
 }
 
 /* A word the index does not know as such may be a compound of words it knows: patientsikkerhed
