@@ -130,6 +130,20 @@ static int cmp_problem(const void *a, const void *b)
 	return (x->line > y->line) - (x->line < y->line);
 }
 
+/* The line of a front-matter key ("id"), for messages about its value; 0 when not found. */
+static unsigned key_line(const kb_cdoc *d, const char *key)
+{
+	size_t kl = strlen(key);
+	unsigned line = 1;
+	for (const char *s = d->text; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL, line++) {
+		if (line > 1 && strncmp(s, "---", 3) == 0)
+			break;
+		if (strncmp(s, key, kl) == 0 && s[kl] == ':')
+			return line;
+	}
+	return 0;
+}
+
 /* Checks that need every document: unique ids, and links that lead somewhere. */
 static void cross_check(kb_corpus *c)
 {
@@ -137,8 +151,8 @@ static void cross_check(kb_corpus *c)
 		kb_cdoc *d = &c->docs[i];
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->docs[j].id, d->id) == 0)
-				kb_problems_add(&d->probs, d->meta.id ? 2 : 0, "duplicate id '%s' (also %s)", d->id,
-				                c->docs[j].path);
+				kb_problems_add(&d->probs, d->meta.id ? key_line(d, "id") : 0, "duplicate id '%s' (also %s)",
+				                d->id, c->docs[j].path);
 		for (size_t k = 0; k < d->body.nlinks; k++) {
 			const kb_doclink *l = &d->body.links[k];
 			const kb_cdoc *t = NULL;
@@ -157,7 +171,7 @@ static void cross_check(kb_corpus *c)
 			bool found = false;
 			for (size_t s = 0; s < t->body.nsections && !found; s++)
 				found = t->body.sections[s].anchor && strcmp(t->body.sections[s].anchor, l->anchor) == 0;
-			if (!found && t->probs.n == 0)
+			if (!found && t->body.nsections > 0)
 				kb_problems_add(&d->probs, l->line, "link to a section that does not exist: '%s.md#%s'",
 				                l->target, l->anchor);
 		}
