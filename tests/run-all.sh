@@ -5,10 +5,10 @@ set -u
 cd "$(dirname "$0")/.."
 passed=0
 failed=0
-add() { # add "N passed, M failed" counts from a line
-	p=$(echo "$1" | sed -n 's/.*[^0-9]\{0,1\}\([0-9][0-9]*\) passed.*/\1/p')
-	f=$(echo "$1" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
-	e=$(echo "$1" | sed -n 's/.* \([0-9][0-9]*\) error.*/\1/p')
+add() { # adds the "N passed", "N failed" and "N error(s)" counts of a summary line
+	p=$(echo "$1" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' | head -n1)
+	f=$(echo "$1" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | head -n1)
+	e=$(echo "$1" | grep -oE '[0-9]+ errors?' | grep -oE '[0-9]+' | head -n1)
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0} + ${e:-0}))
 }
@@ -18,7 +18,7 @@ for t in "$@"; do
 	echo "$out" | tail -n 20
 	last=$(echo "$out" | tail -n 1)
 	case "$last" in
-	*passed*) add "$last"; [ $rc -ne 0 ] && ! echo "$last" | grep -q ' [1-9][0-9]* failed' && failed=$((failed + 1)) ;;
+	*passed*) add "$last"; [ $rc -ne 0 ] && ! echo "$last" | grep -qE '(^| )[1-9][0-9]* failed' && failed=$((failed + 1)) ;;
 	*) echo "$t crashed (exit $rc)"; failed=$((failed + 1)) ;;
 	esac
 done
@@ -29,7 +29,7 @@ for suite in ./tests/*/run.sh; do
 	echo "$out" | tail -n 40
 	last=$(echo "$out" | grep -E '[0-9]+ passed' | tail -n 1)
 	if [ -n "$last" ]; then add "$last"; else echo "$suite: no result line (exit $rc)"; failed=$((failed + 1)); fi
-	[ $rc -ne 0 ] && [ -z "$(echo "$last" | grep -E ' [1-9][0-9]* (failed|error)')" ] && failed=$((failed + 1))
+	[ $rc -ne 0 ] && [ -z "$(echo "$last" | grep -E '(^| )[1-9][0-9]* (failed|error)')" ] && failed=$((failed + 1))
 done
 echo "== integration (pytest)"
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
@@ -37,5 +37,6 @@ out=$("$PY" -m pytest -q -p no:cacheprovider tests/integration 2>&1); rc=$?
 echo "$out" | tail -n 60
 last=$(echo "$out" | grep -E '[0-9]+ (passed|failed)' | tail -n 1)
 if [ -n "$last" ]; then add "$last"; else failed=$((failed + 1)); fi
+[ $rc -ne 0 ] && [ -z "$(echo "$last" | grep -E '(^| )[1-9][0-9]* (failed|error)')" ] && failed=$((failed + 1))
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
