@@ -39,6 +39,12 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 /* The document with this id: its metadata and rendered HTML. KB_ERR_NOT_FOUND when there is none. */
 kb_status kb_search_doc(kb_searcher *s, const char *id, json_t **out, char **errmsg);
 
+/* Completions for search as you type: the query q with its last word completed to the words of
+ * the index that start with it, most frequent first, at most limit. *out (caller frees with
+ * json_decref()) is {"query": q, "suggestions": [...]}. KB_ERR_INVALID for a q that is too long or
+ * not UTF-8. */
+kb_status kb_search_suggest(kb_searcher *s, const char *q, size_t limit, json_t **out, char **errmsg);
+
 /* The number of documents (not sections) in the index. */
 size_t kb_searcher_ndocs(kb_searcher *s);
 

@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "metrics.h"
 #include "search.h"
 #include "served.h"
 #include "util.h"
+#include "zerohits.h"
 
 #define MAX_OFFSET 10000
 
@@ -23,10 +25,13 @@ static struct MHD_Daemon *daemon_;
 static kb_http_conf conf;
 static char webroot[PATH_MAX];
 
-/* Per request: what the access log needs. */
+/* Per request: what the access log and the metrics need. */
 struct req {
 	double t0;
 	unsigned status;
+	kb_endpoint endpoint;
+	char method[8];
+	char *path;  /* owned; the URL path as decoded */
 };
 
 /* ---- responses ---- */
@@ -158,6 +163,18 @@ static bool parse_count(const char *s, size_t lo, size_t hi, size_t *out)
 	return true;
 }
 
+static void zero_hits(const kb_search_params *sp)
+{
+	kb_buf filters = { 0 };
+	for (int f = 0; f < KB_FILTER_N; f++)
+		for (size_t i = 0; i < sp->nfilters[f]; i++)
+			kb_buf_printf(&filters, "%s%s=%s", filters.len ? " " : "", kb_filter_name((kb_filter)f),
+			              sp->filters[f][i]);
+	kb_metrics_zero_hits();
+	kb_zerohits_log(sp->q, filters.s ? filters.s : "");
+	kb_buf_free(&filters);
+}
+
 static enum MHD_Result api_search(struct MHD_Connection *c, struct req *rq)
 {
 	struct params p = { 0 };
@@ -191,6 +208,8 @@ static enum MHD_Result api_search(struct MHD_Connection *c, struct req *rq)
 		free(err);
 		return ret;
 	}
+	if (json_integer_value(json_object_get(res, "total")) == 0 && sp.q[0])
+		zero_hits(&sp);
 	return send_json(c, rq, MHD_HTTP_OK, res);
 }
 
@@ -210,6 +229,41 @@ static enum MHD_Result api_doc(struct MHD_Connection *c, struct req *rq, const c
 	}
 	json_object_del(doc, "hash");
 	return send_json(c, rq, MHD_HTTP_OK, doc);
+}
+
+#define MAX_SUGGESTIONS 8
+
+static enum MHD_Result api_suggest(struct MHD_Connection *c, struct req *rq)
+{
+	struct params p = { 0 };
+	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect, &p);
+	if (p.bad[0])
+		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, p.bad);
+	size_t limit = MAX_SUGGESTIONS;
+	if (p.limit && !parse_count(p.limit, 1, 20, &limit))
+		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "parameter 'limit' must be a whole number from 1 to 20");
+	kb_searcher *s = kb_served_get();
+	if (!s)
+		return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the index cannot be opened");
+	json_t *res = NULL;
+	char *err = NULL;
+	kb_status st = kb_search_suggest(s, p.q ? p.q : "", limit, &res, &err);
+	if (st != KB_OK) {
+		enum MHD_Result ret = send_error(c, rq, st == KB_ERR_INVALID ? MHD_HTTP_BAD_REQUEST
+		                                                             : MHD_HTTP_SERVICE_UNAVAILABLE, err);
+		free(err);
+		return ret;
+	}
+	return send_json(c, rq, MHD_HTTP_OK, res);
+}
+
+static enum MHD_Result metrics(struct MHD_Connection *c, struct req *rq)
+{
+	char *text = kb_metrics_text(kb_served_age(), kb_served_ndocs());
+	enum MHD_Result ret = send_text(c, rq, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", text,
+	                                "no-store");
+	free(text);
+	return ret;
 }
 
 /* ---- static files ---- */
@@ -266,17 +320,32 @@ static enum MHD_Result send_file(struct MHD_Connection *c, struct req *rq, const
 
 static enum MHD_Result route(struct MHD_Connection *c, struct req *rq, const char *url)
 {
-	if (strcmp(url, "/healthz") == 0)
+	if (strcmp(url, "/healthz") == 0) {
+		rq->endpoint = KB_EP_HEALTHZ;
 		return kb_served_get()
 		       ? send_text(c, rq, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", "no-store")
 		       : send_text(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
 		                   "no index\n", "no-store");
-	if (strcmp(url, "/api/search") == 0)
+	}
+	if (strcmp(url, "/api/search") == 0) {
+		rq->endpoint = KB_EP_SEARCH;
 		return api_search(c, rq);
-	if (strncmp(url, "/api/doc/", 9) == 0)
+	}
+	if (strncmp(url, "/api/doc/", 9) == 0) {
+		rq->endpoint = KB_EP_DOC;
 		return api_doc(c, rq, url + 9);
+	}
+	if (strcmp(url, "/api/suggest") == 0) {
+		rq->endpoint = KB_EP_SUGGEST;
+		return api_suggest(c, rq);
+	}
+	if (strcmp(url, "/metrics") == 0) {
+		rq->endpoint = KB_EP_METRICS;
+		return metrics(c, rq);
+	}
 	if (strncmp(url, "/api/", 5) == 0)
 		return send_error(c, rq, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	rq->endpoint = KB_EP_STATIC;
 	if (strcmp(url, "/") == 0)
 		return send_file(c, rq, "index.html");
 	if (strncmp(url, "/doc/", 5) == 0)
@@ -292,27 +361,47 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	(void)upload;
 	struct req *rq = *ctx;
 	if (!rq) {
-		/* the first call only sets up: answering now would make libmicrohttpd close the connection */
 		rq = kb_xcalloc(1, sizeof *rq);
 		rq->t0 = kb_now_ms();
+		rq->endpoint = KB_EP_OTHER;
+		snprintf(rq->method, sizeof rq->method, "%s", method);
+		rq->path = kb_xstrdup(url);
 		*ctx = rq;
+		/* Requests that are refused whole are answered at once, before a body is read: only the
+		 * answers to good requests wait for the second call (where libmicrohttpd keeps the
+		 * connection alive) */
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+			struct MHD_Response *r = MHD_create_response_from_buffer(strlen("method not allowed\n"),
+			                                                         (void *)"method not allowed\n",
+			                                                         MHD_RESPMEM_PERSISTENT);
+			common_headers(r, "text/plain; charset=utf-8");
+			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+			return reply(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+		}
+		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if ((len && strcmp(len, "0") != 0) ||
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+			return send_text(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, "text/plain; charset=utf-8",
+			                 "request bodies are not accepted\n", "no-store");
 		return MHD_YES;
 	}
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-		*upload_size = 0; /* a body is never read */
-		struct MHD_Response *r = MHD_create_response_from_buffer(strlen("method not allowed\n"),
-		                                                         (void *)"method not allowed\n",
-		                                                         MHD_RESPMEM_PERSISTENT);
-		common_headers(r, "text/plain; charset=utf-8");
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return reply(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-	}
 	if (*upload_size) {
-		*upload_size = 0;
-		return send_text(c, rq, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8",
-		                 "a GET request has no body\n", "no-store");
+		*upload_size = 0; /* a body that came anyway is dropped; the answer is already queued */
+		return MHD_YES;
 	}
 	return route(c, rq, url);
+}
+
+/* The path as one log field: control characters escaped, so a request cannot forge log lines. */
+static void log_path(kb_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch < 0x20 || ch == 0x7f || ch == ' ')
+			kb_buf_printf(b, "%%%02X", ch);
+		else
+			kb_buf_addc(b, *s);
+	}
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode toe)
@@ -322,11 +411,26 @@ static void completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_
 	struct req *rq = *ctx;
 	if (!rq)
 		return;
+	double ms = kb_now_ms() - rq->t0;
+	kb_metrics_request(rq->endpoint, rq->status, ms / 1000.0);
 	if (conf.log) {
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
-		(void)ci;
-		fprintf(stderr, "access status=%u ms=%.2f\n", rq->status, kb_now_ms() - rq->t0);
+		kb_buf line = { 0 };
+		if (conf.log_client_ip) {
+			const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+			char ip[INET6_ADDRSTRLEN] = "-";
+			if (ci && ci->client_addr->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
+			else if (ci && ci->client_addr->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
+			kb_buf_printf(&line, "%s ", ip);
+		}
+		kb_buf_printf(&line, "%s ", rq->method);
+		log_path(&line, rq->path);
+		kb_buf_printf(&line, " %u %.2fms\n", rq->status, ms);
+		fputs(line.s, stderr);
+		kb_buf_free(&line);
 	}
+	free(rq->path);
 	free(rq);
 	*ctx = NULL;
 }

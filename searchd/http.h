@@ -12,6 +12,7 @@ typedef struct {
 	size_t norigins;
 	unsigned threads;            /* request threads; 0: one per core */
 	bool log;                    /* an access-log line per request on stderr */
+	bool log_client_ip;          /* ... starting with the client's address */
 } kb_http_conf;
 
 /* Starts serving; false with *errmsg (caller frees) when the address or web folder is unusable.

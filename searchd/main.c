@@ -9,6 +9,7 @@
 
 #include "http.h"
 #include "served.h"
+#include "zerohits.h"
 
 #ifndef KB_WEBDIR
 #define KB_WEBDIR "/usr/local/share/atmp-kb/web"
@@ -26,7 +27,9 @@ static const char usage[] =
 	"  --web DIR             the widget and pages (default " KB_WEBDIR ")\n"
 	"  --allow-origin ORIGIN a site whose pages may call the API (CORS); repeat for more\n"
 	"  --threads N           request threads (default: one per core)\n"
-	"  --access-log          print a line per request on stderr\n"
+	"  --access-log          print a line per request on stderr: method, path, status, time\n"
+	"  --log-client-ip       ... starting with the client's address (off: privacy by default)\n"
+	"  --zero-hits-log FILE  append each search that found nothing to FILE (time, query, filters)\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         the version\n"
 	"\n"
@@ -47,12 +50,13 @@ int main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },      { "listen", required_argument, NULL, 'l' },
 		{ "web", required_argument, NULL, 'w' },     { "allow-origin", required_argument, NULL, 'o' },
 		{ "threads", required_argument, NULL, 't' }, { "access-log", no_argument, NULL, 'a' },
+		{ "log-client-ip", no_argument, NULL, 'i' }, { "zero-hits-log", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	kb_http_conf conf = { .listen = "127.0.0.1:8080", .web = KB_WEBDIR };
 	const char **origins = calloc((size_t)argc, sizeof *origins);
-	const char *db = NULL;
+	const char *db = NULL, *zero_hits = NULL;
 	int ch;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
@@ -62,6 +66,8 @@ int main(int argc, char **argv)
 		case 'w': conf.web = optarg; break;
 		case 'o': origins[conf.norigins++] = optarg; break;
 		case 'a': conf.log = true; break;
+		case 'i': conf.log_client_ip = true; break;
+		case 'z': zero_hits = optarg; break;
 		case 't': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -91,6 +97,12 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	char *err = NULL;
+	if (zero_hits && !kb_zerohits_open(zero_hits, &err)) {
+		fprintf(stderr, "atmp-searchd: %s\n", err);
+		free(err);
+		free(origins);
+		return 1;
+	}
 	if (!kb_served_start(db, &err)) {
 		fprintf(stderr, "atmp-searchd: %s\n", err ? err : "cannot open the index");
 		free(err);
@@ -117,6 +129,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "atmp-searchd: stopping\n");
 	kb_http_stop();
 	kb_served_stop();
+	kb_zerohits_close();
 	free(origins);
 	return 0;
 }

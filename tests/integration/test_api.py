@@ -204,3 +204,30 @@ def test_other_methods_are_refused(daemon):
         status, headers, _ = daemon.get("/api/search?q=x", method=method)
         assert status == 405, method
         assert "GET" in headers["Allow"]
+
+
+def test_suggest_completes_the_last_word(daemon):
+    status, headers, body = daemon.get("/api/suggest", {"q": "kliniske fors"})
+    assert status == 200
+    res = json.loads(body)
+    assert res["query"] == "kliniske fors"
+    assert "kliniske forsøg" in res["suggestions"]
+    assert all(s.startswith("kliniske fors") for s in res["suggestions"])
+    assert 1 <= len(res["suggestions"]) <= 8
+    _, _, body = daemon.get("/api/suggest", {"q": "hospitalsundt"})
+    assert json.loads(body)["suggestions"][0].startswith("hospitalsundtagelse")
+    # nothing to complete after a space, and bad input is a 400 as for search
+    _, _, body = daemon.get("/api/suggest", {"q": "genterapi "})
+    assert json.loads(body)["suggestions"] == []
+    assert daemon.get("/api/suggest?q=%FF")[0] == 400
+
+
+def test_metrics_count_requests_and_zero_hit_searches(daemon):
+    daemon.search("xqzzyvvk")
+    status, headers, body = daemon.get("/metrics")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    text = body.decode()
+    assert re.search(r'^atmp_requests_total\{endpoint="search",status="200"\} [1-9]', text, re.M)
+    assert re.search(r"^atmp_zero_hit_queries_total [1-9]", text, re.M)
+    assert re.search(r"^atmp_index_documents [1-9][0-9]", text, re.M)
+    assert 'atmp_request_duration_seconds_bucket{le="+Inf"}' in text
