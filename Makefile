@@ -95,6 +95,8 @@ install: all
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1
 	cp -R web/. $(DESTDIR)$(PREFIX)/share/atmp-kb/web
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 contrib/atmp-search.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/atmp-search
 
 clean:
 	rm -rf $(BUILD) $(BIN) $(DB) $(DB).tmp* .pytest_cache tests/integration/__pycache__

@@ -6,13 +6,18 @@
 
 #include "util.h"
 
+#define MAX_BODY (64u << 20) /* a search answer is kilobytes; anything this big is not one */
+
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 {
-	kb_buf_add(ctx, p, size * n);
+	kb_buf *b = ctx;
+	if (b->len + size * n > MAX_BODY)
+		return 0; /* makes curl fail with CURLE_WRITE_ERROR */
+	kb_buf_add(b, p, size * n);
 	return size * n;
 }
 
-void kb_fetch(const char *url, long timeout_s, kb_fetched *out)
+void kb_fetch(const char *url, long timeout_ms, kb_fetched *out)
 {
 	memset(out, 0, sizeof *out);
 	kb_buf body = { 0 };
@@ -20,14 +25,15 @@ void kb_fetch(const char *url, long timeout_s, kb_fetched *out)
 	CURL *h = curl_easy_init();
 	if (!h) {
 		out->error = kb_xstrdup("cannot start libcurl");
+		out->body = kb_xstrdup("");
 		return;
 	}
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout_s);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout_s < 5 ? timeout_s : 5L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "atmp-search/" KB_VERSION);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -35,6 +41,7 @@ void kb_fetch(const char *url, long timeout_s, kb_fetched *out)
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 	} else {
+		out->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 		out->error = kb_xstrdup(errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
 	curl_easy_cleanup(h);

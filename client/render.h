@@ -1,5 +1,8 @@
-/* render — the terminal client's plain-text views of a search response and of a document.
- * Colour only when asked (the caller decides: a terminal, and NO_COLOR unset). */
+/* render — the terminal client's view of a search response (the JSON object of GET /api/search):
+ * "did you mean", a numbered list of hits, a count, the facets on one line, a tip when nothing matched.
+ *
+ * Reads the response only (borrowed, never changed) and writes text; colour only when the caller asks
+ * for it (see kb_term_detect()). Depends on term and jansson; knows nothing of HTTP or the index. */
 #ifndef KB_RENDER_H
 #define KB_RENDER_H
 #include <jansson.h>
@@ -7,18 +10,23 @@
 #include <stdio.h>
 
 typedef struct {
-	bool color;     /* ANSI colour and bold */
+	bool color;     /* SGR colour and bold */
 	unsigned width; /* wrap text to this many columns */
 	size_t offset;  /* the number of the first hit is offset + 1 */
+	bool filtered;  /* the search had --type/--lang/--tag/--source filters (for the tip) */
 } kb_render_opts;
 
-/* A numbered list of hits (title, id#section, type/lang/date, URL, snippet), facets, a suggestion. */
+/* Prints the response res: each hit as its number, title, section title, id#section · type · lang ·
+ * date · source, URL, snippet (matches highlighted) and, when the response says why it matched, a
+ * "matched:" line; then the count and the facets; with no hits, a tip instead. */
 void kb_render_results(FILE *out, const json_t *res, const kb_render_opts *o);
 
-/* A document: title, metadata, URL, and its body as text. */
-void kb_render_doc(FILE *out, const json_t *doc, const kb_render_opts *o);
-
-/* Text from HTML-escaped text with <mark> (a snippet): marks become bold colour, or nothing. */
+/* Terminal text from a snippet (HTML-escaped text whose only markup is <mark>): entities decoded,
+ * control characters dropped, marks in colour or plain. Caller frees. */
 char *kb_render_snippet(const char *snippet, bool color);
+
+/* Terminal text from any string of the response (control characters dropped); "" for NULL. Caller
+ * frees. */
+char *kb_render_clean(const char *s);
 
 #endif

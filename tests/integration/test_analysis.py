@@ -130,3 +130,10 @@ def test_legal_references_are_units_across_languages(kb):
 def test_phrases_keep_word_order(kb):
     assert ids(kb, '"lang rod"') == ["da/plantens-rod"]
     assert ids(kb, '"rod lang"') == []
+
+
+def test_graded_matching_as_typed_then_stem_then_other_spellings_and_synonyms(kb):
+    found = [i for i in ids(kb, "børn") if i.startswith("graded/")]
+    # a folded spelling and a synonym are one grade: their order between them is the ranking's
+    assert found[:2] == ["graded/exact", "graded/stem"]
+    assert set(found[2:]) == {"graded/fold", "graded/synonym"}
