@@ -162,10 +162,8 @@ static char *doc_db(const kb_backend *b, const char *id, kb_status *st, char **e
 	json_t *doc = NULL;
 	char *body = NULL;
 	*st = kb_search_doc(s, id, &doc, errmsg);
-	if (*st == KB_OK) {
-		json_object_del(doc, "hash"); /* as the daemon does: the indexer's bookkeeping */
+	if (*st == KB_OK)
 		body = kb_json_dumps(doc);
-	}
 	json_decref(doc);
 	kb_searcher_close(s);
 	return body;

@@ -421,6 +421,19 @@ static char *suggest(const struct ctx *c, const char *q)
 	return kb_buf_detach(&out);
 }
 
+/* op(top, kid) when both are there; else top as it is (kid is freed). Takes both. */
+static kb_eq *wrap(kb_eqop op, kb_eq *top, kb_eq *kid)
+{
+	if (!top || !kid) {
+		kb_eq_free(kid);
+		return top;
+	}
+	kb_eq *q = kb_eq_new(op);
+	kb_eq_add(q, top);
+	kb_eq_add(q, kid);
+	return q;
+}
+
 void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const char *q, kb_plan *plan)
 {
 	memset(plan, 0, sizeof *plan);
@@ -470,22 +483,12 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 	kb_eq *filters = filter_query(an, pq);
 	if (!top && (neg->nkids || filters))
 		top = kb_eq_new(KB_EQ_ALL);
-	if (top && neg->nkids) {
-		kb_eq *an_ = kb_eq_new(KB_EQ_AND_NOT);
-		kb_eq_add(an_, top);
-		kb_eq_add(an_, neg);
-		top = an_;
-	} else {
+	if (!neg->nkids) {
 		kb_eq_free(neg);
+		neg = NULL;
 	}
-	if (top && filters) {
-		kb_eq *f = kb_eq_new(KB_EQ_FILTER);
-		kb_eq_add(f, top);
-		kb_eq_add(f, filters);
-		top = f;
-	} else {
-		kb_eq_free(filters);
-	}
+	top = wrap(KB_EQ_AND_NOT, top, neg);
+	top = wrap(KB_EQ_FILTER, top, filters);
 	plan->query = top;
 	plan->suggestion = suggest(&c, q);
 	for (size_t i = 0; i < c.ntypos * 2; i++)

@@ -227,7 +227,6 @@ static enum MHD_Result api_doc(struct MHD_Connection *c, struct req *rq, const c
 		free(err);
 		return ret;
 	}
-	json_object_del(doc, "hash");
 	return send_json(c, rq, MHD_HTTP_OK, doc);
 }
 
