@@ -30,6 +30,40 @@ struct kb_vocab {
 
 /* ---- synonyms ---- */
 
+struct stems {
+	char da[160], en[160];
+};
+
+static void collect_stems(void *ctx, const char *term, kb_form form)
+{
+	struct stems *s = ctx;
+	if (form != KB_FORM_STEM)
+		return;
+	if (strncmp(term, KB_PFX_STEM_DA, 2) == 0)
+		snprintf(s->da, sizeof s->da, "%s", term);
+	else
+		snprintf(s->en, sizeof s->en, "%s", term);
+}
+
+static struct stems stems_of(kb_analyzer *an, const char *word)
+{
+	struct stems x = { "", "" };
+	kb_analyzer_query_terms(an, word, collect_stems, &x);
+	return x;
+}
+
+/* Do two folded words mean the same for a synonym: equal, or with an equal stem in one language?
+ * The synonym's stems were worked out once, when the groups were read. */
+static bool same_word(const char *w, const struct stems *ws, const char *syn, const char *syn_stems)
+{
+	if (strcmp(w, syn) == 0)
+		return true;
+	const char *nl = strchr(syn_stems, '\n');
+	size_t dl = nl ? (size_t)(nl - syn_stems) : strlen(syn_stems);
+	return (ws->da[0] && strlen(ws->da) == dl && strncmp(ws->da, syn_stems, dl) == 0) ||
+	       (ws->en[0] && nl && strcmp(ws->en, nl + 1) == 0);
+}
+
 static void load_synonyms(kb_vocab *v)
 {
 	char *text = NULL;
@@ -50,8 +84,14 @@ static void load_synonyms(kb_vocab *v)
 				st->text = kb_xstrdup(t);
 				st->nwords = tk.n;
 				st->words = kb_xcalloc(tk.n, sizeof *st->words);
-				for (size_t k = 0; k < tk.n; k++)
+				st->stems = kb_xcalloc(tk.n, sizeof *st->stems);
+				for (size_t k = 0; k < tk.n; k++) {
 					st->words[k] = kb_xstrdup(kb_tokens_word(&tk, k));
+					struct stems x = stems_of(v->an, st->words[k]);
+					kb_buf b = { 0 };
+					kb_buf_printf(&b, "%s\n%s", x.da, x.en);
+					st->stems[k] = kb_buf_detach(&b);
+				}
 			}
 			kb_tokens_clear(&tk);
 		}
@@ -79,9 +119,12 @@ void kb_vocab_free(kb_vocab *v)
 	for (size_t g = 0; g < v->ngroups; g++) {
 		for (size_t t = 0; t < v->groups[g].n; t++) {
 			kb_synterm *st = &v->groups[g].terms[t];
-			for (size_t k = 0; k < st->nwords; k++)
+			for (size_t k = 0; k < st->nwords; k++) {
 				free(st->words[k]);
+				free(st->stems[k]);
+			}
 			free(st->words);
+			free(st->stems);
 			free(st->text);
 		}
 		free(v->groups[g].terms);
@@ -96,42 +139,19 @@ void kb_vocab_free(kb_vocab *v)
 	free(v);
 }
 
-struct stems {
-	char da[160], en[160];
-};
-
-static void collect_stems(void *ctx, const char *term, kb_form form)
-{
-	struct stems *s = ctx;
-	if (form != KB_FORM_STEM)
-		return;
-	if (strncmp(term, KB_PFX_STEM_DA, 2) == 0)
-		snprintf(s->da, sizeof s->da, "%s", term);
-	else
-		snprintf(s->en, sizeof s->en, "%s", term);
-}
-
-/* Do two folded words mean the same for a synonym: equal, or with an equal stem in one language? */
-static bool same_word(kb_analyzer *an, const char *a, const char *b)
-{
-	if (strcmp(a, b) == 0)
-		return true;
-	struct stems x = { "", "" }, y = { "", "" };
-	kb_analyzer_query_terms(an, a, collect_stems, &x);
-	kb_analyzer_query_terms(an, b, collect_stems, &y);
-	return (x.da[0] && strcmp(x.da, y.da) == 0) || (x.en[0] && strcmp(x.en, y.en) == 0);
-}
-
 size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, const kb_syngroup **group, size_t *term)
 {
 	size_t best = 0;
+	struct stems *ws = kb_xcalloc(n ? n : 1, sizeof *ws);
+	for (size_t i = 0; i < n; i++)
+		ws[i] = stems_of(v->an, words[i]);
 	for (size_t g = 0; g < v->ngroups; g++)
 		for (size_t t = 0; t < v->groups[g].n; t++) {
 			const kb_synterm *st = &v->groups[g].terms[t];
 			if (st->nwords > n || st->nwords <= best)
 				continue;
 			size_t k = 0;
-			while (k < st->nwords && same_word(v->an, words[k], st->words[k]))
+			while (k < st->nwords && same_word(words[k], &ws[k], st->words[k], st->stems[k]))
 				k++;
 			if (k == st->nwords) {
 				best = k;
@@ -139,6 +159,7 @@ size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, const kb_syng
 				*term = t;
 			}
 		}
+	free(ws);
 	return best;
 }
 

@@ -37,6 +37,7 @@ typedef struct {
 typedef struct {
 	char *text;        /* owned; as written in synonyms.txt */
 	char **words;      /* owned; its folded words */
+	char **stems;      /* owned; each word's Danish and English stem terms, "ZD…\nZE…" */
 	size_t nwords;
 } kb_synterm;
 
