@@ -56,7 +56,8 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* The section record's data: what a hit shows, and the text snippets are cut from. */
+/* The section record's data: what a hit shows, as JSON on one line, then a newline and the text
+ * snippets are cut from, as it is, so a hit parses only the small JSON and never the text. */
 static char *section_data(const kb_cdoc *d, const kb_section *s, const char *text)
 {
 	const kb_meta *m = &d->meta;
@@ -70,10 +71,14 @@ static char *section_data(const kb_cdoc *d, const kb_section *s, const char *tex
 	json_object_set_new(o, "source", str_or_null(m->source));
 	json_object_set_new(o, "url", str_or_null(m->url));
 	json_object_set_new(o, "updated", json_string(m->updated));
-	json_object_set_new(o, "text", json_string(text ? text : ""));
 	char *js = kb_json_dumps(o);
 	json_decref(o);
-	return js;
+	kb_buf data = { 0 };
+	kb_buf_adds(&data, js);
+	kb_buf_addc(&data, '\n');
+	kb_buf_adds(&data, text ? text : "");
+	free(js);
+	return kb_buf_detach(&data);
 }
 
 /* Writes one section record; s is NULL for the document's head (title, summary and intro text). */

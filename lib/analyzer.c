@@ -121,6 +121,18 @@ static bool fold_word(kb_analyzer *a, int32_t from, int32_t to, kb_tokens *toks)
 	UErrorCode err = U_ZERO_ERROR;
 	if (to - from > MAX_WORD_BYTES)
 		return false;
+	/* most words are plain ASCII, whose case folding is lower-casing: skip ICU for them */
+	bool ascii = true;
+	for (int32_t i = from; i < to && ascii; i++)
+		ascii = a->u16[i] < 0x80;
+	if (ascii) {
+		char w[MAX_WORD_BYTES];
+		for (int32_t i = from; i < to; i++)
+			w[i - from] = (char)(a->u16[i] >= 'A' && a->u16[i] <= 'Z' ? a->u16[i] + 32 : a->u16[i]);
+		kb_buf_add(&toks->buf, w, (size_t)(to - from));
+		kb_buf_addc(&toks->buf, '\0');
+		return true;
+	}
 	int32_t n = unorm2_normalize(a->fold, a->u16 + from, to - from, folded,
 	                             (int32_t)(sizeof folded / sizeof *folded), &err);
 	if (U_FAILURE(err))

@@ -372,10 +372,17 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		size_t i = 0;
 		for (auto it = ms.begin(); it != ms.end(); ++it, ++i) {
 			r->hits[i] = kb_ehit{ it.get_weight(), strdup(it.get_document().get_data().c_str()), nullptr, 0 };
-			std::vector<std::string> terms(enq.get_matching_terms_begin(it), enq.get_matching_terms_end(it));
-			r->hits[i].terms = static_cast<char **>(calloc(terms.size() ? terms.size() : 1, sizeof(char *)));
-			for (const auto &t : terms)
-				r->hits[i].terms[r->hits[i].nterms++] = strdup(t.c_str());
+			// A posting list skipped to the hit answers "does it hold this term" without reading the
+			// hit's whole term list, which is what matching-terms iteration would cost.
+			r->hits[i].terms = static_cast<char **>(calloc(o->nprobes ? o->nprobes : 1, sizeof(char *)));
+			for (size_t p = 0; p < o->nprobes; p++) {
+				Xapian::PostingIterator pl = db->db.postlist_begin(o->probes[p]);
+				if (pl == db->db.postlist_end(o->probes[p]))
+					continue;
+				pl.skip_to(*it);
+				if (pl != db->db.postlist_end(o->probes[p]) && *pl == *it)
+					r->hits[i].terms[r->hits[i].nterms++] = strdup(o->probes[p]);
+			}
 		}
 		fill_facets(r, spy);
 		*out = r;

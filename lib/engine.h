@@ -92,12 +92,14 @@ typedef struct {
 	int collapse_slot;       /* one hit per distinct value of this slot; -1: none */
 	const unsigned *facet_slots; /* count distinct collapse values per value of each slot */
 	size_t nfacets;
+	const char *const *probes;   /* terms to look for in each hit (see kb_ehit.terms) */
+	size_t nprobes;
 } kb_run_opts;
 
 typedef struct {
 	double score;
 	char *data;              /* owned; the document's data */
-	char **terms;            /* owned; the query's terms this document holds */
+	char **terms;            /* owned; the probe terms (kb_run_opts.probes) this document holds */
 	size_t nterms;
 } kb_ehit;
 

@@ -3,7 +3,7 @@
  *
  * Each section of a document is one Xapian document: its words with positions (each field from its
  * own base position, so a phrase never spans two fields), boolean filter terms, values, and as data
- * a small JSON object of what a hit shows plus the section's text for snippets. The whole document
+ * a one-line JSON object of what a hit shows, a newline, and the section's text for snippets. The whole document
  * (metadata, rendered HTML) lives in the index's metadata under KB_META_DOC + id. */
 #ifndef KB_SCHEMA_H
 #define KB_SCHEMA_H
@@ -41,6 +41,6 @@
 #define KB_META_BUILT   "built"    /* when the index was built (ISO 8601) */
 #define KB_META_VERSION "version"  /* schema version: an index of another version is rebuilt */
 #define KB_META_LEXICON "lexicon"  /* the word list the index was analysed with */
-#define KB_SCHEMA_VERSION "2"
+#define KB_SCHEMA_VERSION "3"
 
 #endif

@@ -128,7 +128,9 @@ static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, c
 
 static json_t *make_hit(kb_searcher *s, const kb_ehit *h, const kb_plan *plan)
 {
-	json_t *data = json_loads(h->data, 0, NULL);
+	/* the data is the hit's JSON, a newline, and the section's text (see schema.h) */
+	const char *nl = strchr(h->data, '\n');
+	json_t *data = nl ? json_loadb(h->data, (size_t)(nl - h->data), 0, NULL) : NULL;
 	if (!data)
 		return NULL;
 	json_t *hit = json_object();
@@ -140,11 +142,11 @@ static json_t *make_hit(kb_searcher *s, const kb_ehit *h, const kb_plan *plan)
 	}
 	kb_lang lang = KB_LANG_DA;
 	kb_lang_parse(kb_json_str(data, "lang"), &lang);
-	const char *text = kb_json_str(data, "text");
-	char *snip = kb_snippet(s->an, text ? text : "", lang, &plan->marks, SNIPPET_WORDS);
+	const char *text = nl + 1;
+	char *snip = kb_snippet(s->an, text, lang, &plan->marks, SNIPPET_WORDS);
 	json_object_set_new(hit, "snippet", json_string(snip));
 	json_object_set_new(hit, "score", json_real(round(h->score * 1000.0) / 1000.0));
-	json_t *why = why_list(s, plan, h, text ? text : "", lang);
+	json_t *why = why_list(s, plan, h, text, lang);
 	if (json_array_size(why))
 		json_object_set_new(hit, "why", why);
 	else
@@ -179,9 +181,14 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 	kb_eresult *r = NULL;
 	static const unsigned facet_slots[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
 	if (plan.query) {
+		const char **probes = kb_xcalloc(plan.nwhys + 1, sizeof *probes);
+		for (size_t i = 0; i < plan.nwhys; i++)
+			probes[i] = plan.whys[i].term;
 		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_ID,
-		                  .facet_slots = facet_slots, .nfacets = 2 };
+		                  .facet_slots = facet_slots, .nfacets = 2, .probes = probes,
+		                  .nprobes = plan.nwhys };
 		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
+		free(probes);
 	}
 	json_t *res = NULL;
 	if (rc == KB_OK) {

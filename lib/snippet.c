@@ -79,14 +79,37 @@ static bool holds_part(const char *word, kb_lang lang, const kb_termset *ts)
 	return false;
 }
 
+/* Could a stem term of the set be this word's stem? Snowball's stems begin with the word, all but
+ * perhaps their last letter (happy → happi), so a word that does not start that way is not stemmed
+ * at all: most words of a text are skipped without running the stemmer. */
+static bool stem_possible(const char *word, kb_lang lang, const kb_termset *ts)
+{
+	const char *pfx = lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN;
+	for (size_t i = 0; i < ts->n; i++) {
+		const char *t = ts->terms[i];
+		if (strncmp(t, pfx, 2) != 0)
+			continue;
+		size_t n = strlen(t + 2);
+		if (n > 1 && strncmp(word, t + 2, n - 1) == 0)
+			return true;
+	}
+	return false;
+}
+
 static bool word_matches(kb_analyzer *a, const char *word, kb_lang lang, const kb_termset *ts)
 {
-	struct match_ctx m = { ts, false };
 	for (size_t i = 0; i < ts->np; i++)
 		if (strncmp(word, ts->prefixes[i], strlen(ts->prefixes[i])) == 0)
 			return true;
-	kb_analyzer_index_terms(a, word, lang, check_term, &m);
-	return m.hit || holds_part(word, lang, ts);
+	if (kb_termset_has(ts, word))
+		return true;
+	if (stem_possible(word, lang, ts)) {
+		struct match_ctx m = { ts, false };
+		kb_analyzer_index_terms(a, word, lang, check_term, &m);
+		if (m.hit)
+			return true;
+	}
+	return holds_part(word, lang, ts);
 }
 
 char *kb_word_with_term(kb_analyzer *a, const char *text, kb_lang lang, const char *term)
