@@ -23,14 +23,49 @@ struct ctx {
 	size_t ntypos;
 };
 
-static void add_why(kb_plan *p, const char *term, const char *why, const char *typed)
+struct typed_terms {
+	kb_why *w;
+};
+
+static void take_typed(void *ctx, const char *term, kb_form form)
 {
+	kb_why *w = ctx;
+	if (form != KB_FORM_PART && w->nas_typed < 3)
+		w->as_typed[w->nas_typed++] = kb_xstrdup(term);
+}
+
+/* Explains term with why, for hits that do not hold typed_word (folded) as typed. */
+static void add_why(struct ctx *c, const char *term, const char *why, const char *typed, const char *typed_word)
+{
+	kb_plan *p = c->plan;
 	for (size_t i = 0; i < p->nwhys; i++)
 		if (strcmp(p->whys[i].term, term) == 0)
 			return;
 	p->whys = kb_xrealloc(p->whys, (p->nwhys + 1) * sizeof *p->whys);
-	p->whys[p->nwhys++] = (kb_why){ kb_xstrdup(term), why ? kb_xstrdup(why) : NULL,
-	                                typed ? kb_xstrdup(typed) : NULL };
+	kb_why *w = &p->whys[p->nwhys++];
+	*w = (kb_why){ .term = kb_xstrdup(term), .why = why ? kb_xstrdup(why) : NULL,
+	               .typed = typed ? kb_xstrdup(typed) : NULL };
+	if (typed_word)
+		kb_analyzer_query_terms(c->an, typed_word, take_typed, w);
+}
+
+/* Explains the alternative words[0..n) (a synonym or a translation of typed_word), for hits that
+ * hold all of its words but not typed_word as typed. */
+static void add_why_words(struct ctx *c, char *const *words, size_t n, const char *why, const char *typed_word)
+{
+	const char *key[4];
+	size_t nk = 0;
+	for (size_t i = 0; i < n && nk < 4; i++)
+		if (!kb_is_stopword(words[i]))
+			key[nk++] = words[i];
+	if (!nk)
+		return;
+	add_why(c, key[0], why, NULL, typed_word);
+	kb_why *w = &c->plan->whys[c->plan->nwhys - 1];
+	if (strcmp(w->term, key[0]) != 0 || w->nalso)
+		return; /* the first word explained something else already */
+	for (size_t i = 1; i < nk; i++)
+		w->also[w->nalso++] = kb_xstrdup(key[i]);
 }
 
 /* The plain forms of a word, with no expansion: for synonyms, translations and compound parts. A
@@ -73,9 +108,7 @@ static void add_translations(struct ctx *c, kb_eq *q, const char *word, const ch
 			kb_eq_add(q, kb_eq_scale(alt, W_TRANS / (double)t.n));
 			kb_buf why = { 0 };
 			kb_buf_printf(&why, "%s → %s (translation)", typed, tr[i]);
-			for (size_t k = 0; k < t.n; k++)
-				if (!kb_is_stopword(words[k]))
-					add_why(c->plan, words[k], why.s, NULL);
+			add_why_words(c, words, t.n, why.s, word);
 			kb_buf_free(&why);
 		}
 		kb_strings_free(words, t.n);
@@ -107,9 +140,9 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 	for (size_t i = 0; i < f.n; i++) {
 		kb_termset_add(&c->plan->marks, f.v[i].term);
 		if (f.v[i].why)
-			add_why(c->plan, f.v[i].term, f.v[i].why, typed);
+			add_why(c, f.v[i].term, f.v[i].why, typed, word);
 		else if (f.v[i].term[0] == KB_PFX_PART[0])
-			add_why(c->plan, f.v[i].term, NULL, typed);
+			add_why(c, f.v[i].term, NULL, typed, word);
 	}
 	if (f.nparts >= 2) {
 		kb_eq *all = kb_eq_new(KB_EQ_AND);
@@ -237,9 +270,9 @@ static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop)
 }
 
 /* Adds to the OR `into` every other term of synonym group g than the one matched (typed as text,
- * over k words). */
-static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, size_t k, const kb_syngroup *g,
-                         size_t matched)
+ * over k words, the first of them typed_word). */
+static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const char *typed_word, size_t k,
+                         const kb_syngroup *g, size_t matched)
 {
 	for (size_t t = 0; t < g->n; t++) {
 		if (t == matched)
@@ -249,9 +282,7 @@ static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, size_t k,
 		kb_eq_add(into, kb_eq_scale(alt, W_SYN * (double)k / (double)st->nwords));
 		kb_buf why = { 0 };
 		kb_buf_printf(&why, "%s → %s (synonym)", text, st->text);
-		for (size_t w = 0; w < st->nwords; w++)
-			if (!kb_is_stopword(st->words[w]))
-				add_why(c->plan, st->words[w], why.s, NULL);
+		add_why_words(c, st->words, st->nwords, why.s, typed_word);
 		kb_buf_free(&why);
 	}
 }
@@ -270,7 +301,7 @@ static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, const kb_syngr
 	}
 	kb_eq *q = kb_eq_new(KB_EQ_OR);
 	kb_eq_add(q, typed);
-	add_synonyms(c, q, text.s, k, g, matched);
+	add_synonyms(c, q, text.s, units[0].n ? units[0].words[0] : NULL, k, g, matched);
 	kb_buf_free(&text);
 	return q;
 }
@@ -302,7 +333,7 @@ static kb_eq *joined_query(struct ctx *c, const unit *a, const unit *b)
 	size_t term = 0;
 	char *one[1] = { j.s };
 	if (kb_synonym_match(c->vocab, one, 1, &g, &term) == 1)
-		add_synonyms(c, q, text.s, 2, g, term);
+		add_synonyms(c, q, text.s, j.s, 2, g, term);
 	kb_buf_free(&text);
 	kb_buf_free(&j);
 	return q;
@@ -504,6 +535,10 @@ void kb_plan_clear(kb_plan *p)
 		free(p->whys[i].term);
 		free(p->whys[i].why);
 		free(p->whys[i].typed);
+		for (size_t k = 0; k < p->whys[i].nas_typed; k++)
+			free(p->whys[i].as_typed[k]);
+		for (size_t k = 0; k < p->whys[i].nalso; k++)
+			free(p->whys[i].also[k]);
 	}
 	free(p->whys);
 	free(p->suggestion);

@@ -17,6 +17,11 @@ typedef struct {
 	char *why;       /* owned; ... this: "DKMA → Lægemiddelstyrelsen (synonym)"; NULL for a compound
 	                    part, whose text needs the document's word: see typed */
 	char *typed;     /* owned; the query word, for a compound part's explanation */
+	char *as_typed[3];/* owned; the typed word's own terms (word, stems): a hit holding one of them
+	                    met the word as typed, and needs no explanation */
+	size_t nas_typed;
+	char *also[3];   /* owned; more terms the hit must hold too (the other words of a phrase) */
+	size_t nalso;
 } kb_why;
 
 typedef struct {

@@ -103,7 +103,12 @@ static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, c
 	json_t *why = json_array();
 	for (size_t i = 0; i < plan->nwhys; i++) {
 		const kb_why *w = &plan->whys[i];
-		if (!holds(h, w->term))
+		bool as_typed = false, all = holds(h, w->term);
+		for (size_t k = 0; k < w->nas_typed; k++)
+			as_typed |= holds(h, w->as_typed[k]);
+		for (size_t k = 0; k < w->nalso; k++)
+			all &= holds(h, w->also[k]);
+		if (!all || as_typed)
 			continue;
 		char *line = w->why ? kb_xstrdup(w->why) : NULL;
 		if (!line) {
@@ -181,12 +186,18 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 	kb_eresult *r = NULL;
 	static const unsigned facet_slots[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
 	if (plan.query) {
-		const char **probes = kb_xcalloc(plan.nwhys + 1, sizeof *probes);
-		for (size_t i = 0; i < plan.nwhys; i++)
-			probes[i] = plan.whys[i].term;
+		const char **probes = kb_xcalloc(plan.nwhys * 7 + 1, sizeof *probes);
+		size_t nprobes = 0;
+		for (size_t i = 0; i < plan.nwhys; i++) {
+			probes[nprobes++] = plan.whys[i].term;
+			for (size_t k = 0; k < plan.whys[i].nas_typed; k++)
+				probes[nprobes++] = plan.whys[i].as_typed[k];
+			for (size_t k = 0; k < plan.whys[i].nalso; k++)
+				probes[nprobes++] = plan.whys[i].also[k];
+		}
 		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_ID,
 		                  .facet_slots = facet_slots, .nfacets = 2, .probes = probes,
-		                  .nprobes = plan.nwhys };
+		                  .nprobes = nprobes };
 		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
 		free(probes);
 	}
