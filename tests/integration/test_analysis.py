@@ -137,3 +137,10 @@ def test_graded_matching_as_typed_then_stem_then_other_spellings_and_synonyms(kb
     # a folded spelling and a synonym are one grade: their order between them is the ranking's
     assert found[:2] == ["graded/exact", "graded/stem"]
     assert set(found[2:]) == {"graded/fold", "graded/synonym"}
+
+
+def test_why_is_given_only_where_the_word_was_not_met_as_typed(kb):
+    # the document says Lægemiddelstyrelsen itself: nothing to explain
+    assert "why" not in hit(kb, "Lægemiddelstyrelsen", "da/celleterapi")
+    # it does not say DKMA: the synonym explains the hit
+    assert hit(kb, "DKMA", "da/celleterapi")["why"] == ["DKMA → Lægemiddelstyrelsen (synonym)"]
