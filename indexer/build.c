@@ -1,6 +1,8 @@
 #include "build.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
@@ -372,12 +374,44 @@ static char *load_lexicon(kb_lexicon *lx)
 	return kb_buf_detach(&id);
 }
 
+/* What a killed build left beside the index: FILE.build-PID-XXXXXX folders and FILE.tmp.PID files
+ * whose process is gone. A running build's own files are left alone. */
+static void remove_stale(const char *db_path)
+{
+	char *copy = kb_xstrdup(db_path);
+	char *copy2 = kb_xstrdup(db_path);
+	const char *dir = dirname(copy), *base = basename(copy2);
+	size_t bl = strlen(base);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		const char *rest = e->d_name + bl;
+		if (strncmp(e->d_name, base, bl) != 0)
+			continue;
+		const char *pid_at = !strncmp(rest, ".build-", 7) ? rest + 7 : !strncmp(rest, ".tmp.", 5) ? rest + 5 : NULL;
+		if (!pid_at)
+			continue;
+		long pid = strtol(pid_at, NULL, 10);
+		if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
+			kb_buf path = { 0 };
+			kb_buf_printf(&path, "%s/%s", dir, e->d_name);
+			nftw(path.s, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+			kb_buf_free(&path);
+		}
+	}
+	if (d)
+		closedir(d);
+	free(copy);
+	free(copy2);
+}
+
 kb_status kb_build(const kb_corpus *c, const char *db_path, bool full, kb_build_stats *st,
                    char **errmsg)
 {
 	memset(st, 0, sizeof *st);
 	kb_buf dir = { 0 }, sub = { 0 }, tmp = { 0 };
-	kb_buf_printf(&dir, "%s.build-XXXXXX", db_path);
+	remove_stale(db_path);
+	kb_buf_printf(&dir, "%s.build-%ld-XXXXXX", db_path, (long)getpid());
 	if (!mkdtemp(dir.s)) {
 		kb_status rc = kb_fail(KB_ERR_IO, errmsg, "cannot create a folder beside %s: %s", db_path,
 		                       strerror(errno));
