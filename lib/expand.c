@@ -405,7 +405,14 @@ static void load_words(kb_vocab *v)
 	if (v->loaded)
 		return;
 	v->loaded = true;
-	kb_db_terms(v->db, "", take_word, v, NULL);
+	/* words start with a lower-case letter, a digit or a multi-byte character; prefixed terms with
+	 * A-Z, and there are many more of them: ask for the words' first bytes only */
+	for (int b = 1; b < 256; b++) {
+		char first[2] = { (char)b, '\0' };
+		if ((b >= 'A' && b <= 'Z') || (b < '0' && b != '\'') || (b >= 0x80 && b < 0xC2))
+			continue;
+		kb_db_terms(v->db, first, take_word, v, NULL);
+	}
 }
 
 /* Optimal string alignment distance (a swap of two neighbours is one edit: hopsital → hospital),
