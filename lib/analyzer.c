@@ -1,6 +1,8 @@
 #include "analyzer.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,15 @@ struct kb_analyzer {
 	size_t cap16;
 	kb_known_fn known;            /* the lexicon, or NULL */
 	void *known_ctx;
+	/* The terms of words already analysed for indexing: text is Zipf-distributed, so most words
+	 * come again, and a word's terms do not depend on where it stands. Keys "d:word"/"e:word";
+	 * values the terms, each a form digit, the term and a NUL, then one more NUL. */
+	char **memo_keys, **memo_vals;
+	size_t memo_cap, memo_n;
 };
+
+/* Past this many words the memo starts again, bounding the analyzer's memory. */
+#define MEMO_MAX 65536
 
 bool kb_lang_parse(const char *s, kb_lang *out)
 {
@@ -36,6 +46,7 @@ void kb_analyzer_set_lexicon(kb_analyzer *a, kb_known_fn known, void *ctx)
 {
 	a->known = known;
 	a->known_ctx = ctx;
+	a->memo_n = MEMO_MAX; /* what was remembered was split with another lexicon */
 }
 
 void kb_tokens_clear(kb_tokens *t)
@@ -78,6 +89,12 @@ void kb_analyzer_free(kb_analyzer *a)
 			sb_stemmer_delete(a->stem[i]);
 	free(a->u16);
 	free(a->off);
+	for (size_t i = 0; i < a->memo_cap; i++) {
+		free(a->memo_keys[i]);
+		free(a->memo_vals[i]);
+	}
+	free(a->memo_keys);
+	free(a->memo_vals);
 	free(a);
 }
 
@@ -265,12 +282,67 @@ static void emit_parts(kb_analyzer *a, const char *word, kb_term_cb cb, void *ct
 	}
 }
 
-void kb_analyzer_index_terms(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx)
+static void analyse_word(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx)
 {
 	cb(ctx, word, KB_FORM_EXACT);
 	emit_stem(a, word, lang, cb, ctx);
 	if (lang == KB_LANG_DA && a->known)
 		emit_parts(a, word, cb, ctx);
+}
+
+static void memo_record(void *p, const char *term, kb_form form)
+{
+	kb_buf *b = p;
+	kb_buf_addc(b, (char)('0' + form));
+	kb_buf_add(b, term, strlen(term) + 1);
+}
+
+static size_t memo_slot(const kb_analyzer *a, const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	size_t i = (size_t)h & (a->memo_cap - 1);
+	while (a->memo_keys[i] && strcmp(a->memo_keys[i], key) != 0)
+		i = (i + 1) & (a->memo_cap - 1);
+	return i;
+}
+
+static void memo_reset(kb_analyzer *a)
+{
+	for (size_t i = 0; i < a->memo_cap; i++) {
+		free(a->memo_keys[i]);
+		free(a->memo_vals[i]);
+	}
+	free(a->memo_keys);
+	free(a->memo_vals);
+	a->memo_cap = MEMO_MAX * 2;
+	a->memo_keys = kb_xcalloc(a->memo_cap, sizeof *a->memo_keys);
+	a->memo_vals = kb_xcalloc(a->memo_cap, sizeof *a->memo_vals);
+	a->memo_n = 0;
+}
+
+void kb_analyzer_index_terms(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx)
+{
+	char key[MAX_WORD_BYTES * 2 + 8];
+	if (strlen(word) > MAX_WORD_BYTES * 2) {
+		analyse_word(a, word, lang, cb, ctx);
+		return;
+	}
+	snprintf(key, sizeof key, "%c:%s", lang == KB_LANG_DA ? 'd' : 'e', word);
+	if (!a->memo_cap || a->memo_n >= MEMO_MAX)
+		memo_reset(a);
+	size_t i = memo_slot(a, key);
+	if (!a->memo_keys[i]) {
+		kb_buf terms = { 0 };
+		analyse_word(a, word, lang, memo_record, &terms);
+		kb_buf_addc(&terms, '\0');
+		a->memo_keys[i] = kb_xstrdup(key);
+		a->memo_vals[i] = kb_buf_detach(&terms);
+		a->memo_n++;
+	}
+	for (const char *t = a->memo_vals[i]; *t; t += strlen(t) + 1)
+		cb(ctx, t + 1, (kb_form)(t[0] - '0'));
 }
 
 void kb_analyzer_query_terms(kb_analyzer *a, const char *word, kb_term_cb cb, void *ctx)
@@ -415,11 +487,24 @@ static const char *const stopwords[] = {
 	"which", "who", "whom", "why", "will", "with", "would", "you", "your",
 };
 
+static const char *sorted_stopwords[sizeof stopwords / sizeof *stopwords];
+static pthread_once_t stopwords_once = PTHREAD_ONCE_INIT;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void sort_stopwords(void)
+{
+	memcpy(sorted_stopwords, stopwords, sizeof stopwords);
+	qsort(sorted_stopwords, sizeof stopwords / sizeof *stopwords, sizeof *sorted_stopwords, cmp_str);
+}
+
 bool kb_is_stopword(const char *word)
 {
-	/* a linear scan: a query has a handful of words, and a static table needs no set-up or lock */
-	for (size_t i = 0; i < sizeof stopwords / sizeof *stopwords; i++)
-		if (strcmp(word, stopwords[i]) == 0)
-			return true;
-	return false;
+	/* asked for every word indexed and every part of every compound tried: a binary search */
+	pthread_once(&stopwords_once, sort_stopwords);
+	return bsearch(&word, sorted_stopwords, sizeof stopwords / sizeof *stopwords, sizeof *sorted_stopwords,
+	               cmp_str) != NULL;
 }

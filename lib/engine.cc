@@ -10,6 +10,8 @@
 #include <map>
 #include <new>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -95,6 +97,7 @@ void kb_eq_free(kb_eq *q)
 }
 
 static const double KB_BM25_K1 = 1.6;
+static const Xapian::doccount KB_CHECK_AT_LEAST = 2000;
 
 // A wildcard expands to at most this many terms, the most frequent first: "a*" must stay cheap.
 static const Xapian::termcount MAX_WILDCARD = 64;
@@ -313,16 +316,16 @@ kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *, cons
 class FacetSpy : public Xapian::MatchSpy {
 	int key_slot;
 	std::vector<unsigned> slots;
-	std::set<std::string> seen;
+	std::unordered_set<std::string> seen;
 public:
-	std::vector<std::map<std::string, size_t>> counts;
+	std::vector<std::unordered_map<std::string, size_t>> counts;
+	size_t calls = 0;
 	size_t distinct() const { return seen.size(); }
 	FacetSpy(int key, const unsigned *s, size_t n) : key_slot(key), slots(s, s + n), counts(n) {}
 	void operator()(const Xapian::Document &doc, double) override {
-		if (key_slot >= 0 && !seen.insert(doc.get_value(key_slot)).second)
+		calls++;
+		if (!seen.insert(key_slot >= 0 ? doc.get_value(key_slot) : std::to_string(doc.get_docid())).second)
 			return;
-		if (key_slot < 0)
-			seen.insert(std::to_string(doc.get_docid()));
 		for (size_t i = 0; i < slots.size(); i++) {
 			std::string v = doc.get_value(slots[i]);
 			if (!v.empty())
@@ -360,13 +363,13 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 			enq.set_collapse_key(o->collapse_slot);
 		FacetSpy spy(o->collapse_slot, o->facet_slots, o->nfacets);
 		enq.add_matchspy(&spy);
-		// Looking at every match makes total and the facet counts exact; a curated corpus is small
-		// enough that this costs little, and users notice counts that change as they page.
-		Xapian::doccount all = db->db.get_doccount();
-		Xapian::MSet ms = enq.get_mset(o->offset, o->limit, all);
-		// Xapian rounds its estimate when results collapse; the spy saw every match, so it counts
-		// the documents exactly.
-		r->total = spy.distinct();
+		// Up to KB_CHECK_AT_LEAST sections are looked at whatever the page: below that the spy sees
+		// every match, so total and the facets are exact (always, for a curated corpus of this size);
+		// above it Xapian stops once the top hits are certain, and both become estimates.
+		Xapian::doccount check = std::max<Xapian::doccount>(o->offset + o->limit, KB_CHECK_AT_LEAST);
+		Xapian::MSet ms = enq.get_mset(o->offset, o->limit, check);
+		r->total = spy.calls < check ? spy.distinct()
+		                             : std::max<size_t>(ms.get_matches_estimated(), spy.distinct());
 		r->nhits = ms.size();
 		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
 		size_t i = 0;
