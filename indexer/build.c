@@ -210,20 +210,29 @@ static char *unchanged_record(kb_db *old, const kb_cdoc *d, bool *existed)
 	return text;
 }
 
+static kb_status delete_doc(kb_writer *w, const char *id, char **errmsg);
+
 struct removed_ctx {
 	const kb_corpus *c;
+	kb_writer *w;
 	size_t removed;
+	kb_status rc;
+	char **errmsg;
 };
 
-static bool count_removed(void *ctx, const char *key)
+/* A document of the previous index that is no longer a valid document of the corpus is deleted. */
+static bool remove_gone(void *ctx, const char *key)
 {
 	struct removed_ctx *r = ctx;
 	const char *id = key + strlen(KB_META_DOC);
 	for (size_t i = 0; i < r->c->ndocs; i++)
 		if (r->c->docs[i].probs.n == 0 && strcmp(r->c->docs[i].id, id) == 0)
 			return true;
+	r->rc = delete_doc(r->w, id, r->errmsg);
+	if (r->rc == KB_OK)
+		r->rc = kb_writer_set_meta(r->w, key, "", r->errmsg); /* an empty value deletes the key */
 	r->removed++;
-	return true;
+	return r->rc == KB_OK;
 }
 
 /* The previous index, when its documents can be copied: built by this schema, with this lexicon
@@ -251,13 +260,55 @@ static bool lexicon_knows(void *ctx, const char *s, size_t n)
 	return kb_lexicon_has(ctx, s, n);
 }
 
-static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, const kb_lexicon *lx,
-                           kb_build_stats *st, char **errmsg)
+static const char *wordlist_path(void)
+{
+	const char *path = getenv("ATMP_WORDLIST");
+	return path && *path ? path : KB_WORDLIST;
+}
+
+/* What identifies the word list and the dictionaries, so an index built with others is not
+ * reused ("none" for a missing one). */
+static char *lexicon_id(void)
+{
+	static const char *const dicts[] = { KB_DICT_DAN_ENG, KB_DICT_ENG_DAN };
+	struct stat st;
+	kb_buf id = { 0 };
+	const char *path = wordlist_path();
+	if (stat(path, &st) == 0 && access(path, R_OK) == 0)
+		kb_buf_printf(&id, "%s:%lld:%lld", path, (long long)st.st_size, (long long)st.st_mtime);
+	else
+		kb_buf_adds(&id, "none");
+	for (size_t i = 0; i < 2; i++)
+		if (stat(dicts[i], &st) == 0)
+			kb_buf_printf(&id, " %s:%lld:%lld", dicts[i], (long long)st.st_size, (long long)st.st_mtime);
+	return kb_buf_detach(&id);
+}
+
+/* The searchable sections of a document as the index records it. */
+static size_t sections_of(const char *doc_json_text)
+{
+	json_t *o = json_loads(doc_json_text, 0, NULL);
+	size_t n = json_array_size(json_object_get(o, "sections"));
+	json_decref(o);
+	return n;
+}
+
+static kb_status delete_doc(kb_writer *w, const char *id, char **errmsg)
+{
+	kb_buf term = { 0 };
+	kb_buf_printf(&term, "%s%s", KB_BOOL_ID, id);
+	kb_status rc = kb_writer_delete(w, term.s, errmsg);
+	kb_buf_free(&term);
+	return rc;
+}
+
+/* Writes the documents of c into w, which holds a copy of old (or is empty when old is NULL):
+ * unchanged documents stay as they are, changed ones are replaced, new ones added. */
+static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_build_stats *st, char **errmsg)
 {
 	kb_analyzer *an = NULL;
+	kb_lexicon *lx = NULL; /* read when the first document needs analysing: often none does */
 	kb_status rc = kb_analyzer_new(&an, errmsg);
-	if (rc == KB_OK && kb_lexicon_size(lx))
-		kb_analyzer_set_lexicon(an, lexicon_knows, (void *)lx);
 	for (size_t i = 0; rc == KB_OK && i < c->ndocs; i++) {
 		const kb_cdoc *d = &c->docs[i];
 		if (d->probs.n) {
@@ -266,42 +317,46 @@ static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, const k
 		}
 		bool existed = false;
 		char *prev = old ? unchanged_record(old, d, &existed) : NULL;
-		char *key = meta_key(d->id);
 		if (prev) {
-			kb_buf term = { 0 };
-			size_t copied = 0;
-			kb_buf_adds(&term, KB_BOOL_ID);
-			kb_buf_adds(&term, d->id);
-			rc = kb_writer_copy(w, old, term.s, &copied, errmsg);
-			kb_buf_free(&term);
-			if (rc == KB_OK)
-				rc = kb_writer_set_meta(w, key, prev, errmsg);
-			st->sections += copied ? copied - 1 : 0;
+			st->sections += sections_of(prev);
 			st->unchanged++;
-		} else {
-			char *js = doc_json(d);
-			rc = add_doc(w, an, d, &st->sections, errmsg);
-			if (rc == KB_OK)
-				rc = kb_writer_set_meta(w, key, js, errmsg);
-			free(js);
-			if (existed)
-				st->changed++;
-			else
-				st->added++;
+			free(prev);
+			continue;
 		}
+		if (!lx) {
+			lx = kb_lexicon_new();
+			if (kb_lexicon_load(lx, wordlist_path(), NULL) == KB_OK && kb_lexicon_size(lx))
+				kb_analyzer_set_lexicon(an, lexicon_knows, lx);
+		}
+		char *key = meta_key(d->id), *js = doc_json(d);
+		if (existed)
+			rc = delete_doc(w, d->id, errmsg);
+		if (rc == KB_OK)
+			rc = add_doc(w, an, d, &st->sections, errmsg);
+		if (rc == KB_OK)
+			rc = kb_writer_set_meta(w, key, js, errmsg);
+		free(js);
 		free(key);
-		free(prev);
+		if (existed)
+			st->changed++;
+		else
+			st->added++;
 	}
 	kb_analyzer_free(an);
+	kb_lexicon_free(lx);
 	if (rc == KB_OK && old) {
-		struct removed_ctx r = { c, 0 };
-		rc = kb_db_meta_keys(old, KB_META_DOC, count_removed, &r, errmsg);
+		struct removed_ctx r = { c, w, 0, KB_OK, errmsg };
+		rc = kb_db_meta_keys(old, KB_META_DOC, remove_gone, &r, errmsg);
+		if (rc == KB_OK)
+			rc = r.rc;
 		st->removed = r.removed;
 	}
 	return rc;
 }
 
-static kb_status write_meta(kb_writer *w, const kb_corpus *c, const char *lexicon_id, char **errmsg)
+/* The index's own metadata; the dictionary only into a fresh index (a copied one has it, and the
+ * lexicon id changes with the dictionary files, which forces a fresh build). */
+static kb_status write_meta(kb_writer *w, const kb_corpus *c, const char *lexicon_id, bool fresh, char **errmsg)
 {
 	char when[32];
 	time_t now = time(NULL);
@@ -318,7 +373,7 @@ static kb_status write_meta(kb_writer *w, const kb_corpus *c, const char *lexico
 		rc = kb_writer_set_meta(w, "synonyms", syn, errmsg);
 	if (rc == KB_OK)
 		rc = kb_writer_set_meta(w, KB_META_LEXICON, lexicon_id, errmsg);
-	if (rc == KB_OK) {
+	if (rc == KB_OK && fresh) {
 		kb_analyzer *an = NULL;
 		rc = kb_analyzer_new(&an, errmsg);
 		if (rc == KB_OK)
@@ -356,22 +411,6 @@ static kb_status sync_and_rename(const char *tmp, const char *dst, char **errmsg
 	}
 	free(copy);
 	return KB_OK;
-}
-
-/* Loads the Danish word list (KB_WORDLIST, or $ATMP_WORDLIST) and returns what identifies it, so
- * an index built with another list is not reused. A missing list leaves the lexicon empty. */
-static char *load_lexicon(kb_lexicon *lx)
-{
-	const char *path = getenv("ATMP_WORDLIST");
-	struct stat st;
-	kb_buf id = { 0 };
-	if (!path || !*path)
-		path = KB_WORDLIST;
-	if (stat(path, &st) == 0 && kb_lexicon_load(lx, path, NULL) == KB_OK)
-		kb_buf_printf(&id, "%s:%lld:%lld", path, (long long)st.st_size, (long long)st.st_mtime);
-	else
-		kb_buf_adds(&id, "none");
-	return kb_buf_detach(&id);
 }
 
 /* What a killed build left beside the index: FILE.build-PID-XXXXXX folders and FILE.tmp.PID files
@@ -420,18 +459,16 @@ kb_status kb_build(const kb_corpus *c, const char *db_path, bool full, kb_build_
 	}
 	kb_buf_printf(&sub, "%s/db", dir.s);
 	kb_buf_printf(&tmp, "%s.tmp.%ld", db_path, (long)getpid());
-	kb_lexicon *lx = kb_lexicon_new();
-	char *lexicon_id = load_lexicon(lx);
-	st->lexicon_words = kb_lexicon_size(lx);
-	kb_db *old = full ? NULL : open_previous(db_path, lexicon_id);
+	char *lex_id = lexicon_id();
+	st->no_wordlist = strncmp(lex_id, "none", 4) == 0;
+	kb_db *old = full ? NULL : open_previous(db_path, lex_id);
 	kb_writer *w = NULL;
-	kb_status rc = kb_writer_open(sub.s, &w, errmsg);
+	kb_status rc = old ? kb_writer_open_copy(db_path, sub.s, &w, errmsg) : kb_writer_open(sub.s, &w, errmsg);
 	if (rc == KB_OK)
-		rc = write_all(w, c, old, lx, st, errmsg);
+		rc = write_all(w, c, old, st, errmsg);
 	if (rc == KB_OK)
-		rc = write_meta(w, c, lexicon_id, errmsg);
-	kb_lexicon_free(lx);
-	free(lexicon_id);
+		rc = write_meta(w, c, lex_id, old == NULL, errmsg);
+	free(lex_id);
 	kb_status crc = kb_writer_close(w, rc == KB_OK ? errmsg : NULL);
 	if (rc == KB_OK)
 		rc = crc;

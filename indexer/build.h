@@ -18,7 +18,7 @@ typedef struct {
 	size_t added, changed, removed, unchanged; /* documents, compared with the previous index */
 	size_t skipped;                            /* invalid documents left out */
 	size_t sections;                           /* searchable sections written */
-	size_t lexicon_words;                      /* words in the Danish word list (0: none found) */
+	bool no_wordlist;                          /* the Danish word list was not found */
 } kb_build_stats;
 
 /* Builds the index at db_path from the documents of c that have no problems. With full, nothing is

@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 			printf("%s: %zu documents (%zu added, %zu changed, %zu removed, %zu unchanged), "
 			       "%zu sections%s\n", db, st.added + st.changed + st.unchanged, st.added, st.changed,
 			       st.removed, st.unchanged, st.sections, "");
-			if (!st.lexicon_words)
+			if (st.no_wordlist)
 				printf("note: no Danish word list at %s (Debian package wdanish): compounds are not "
 				       "split\n", KB_WORDLIST);
 			if (st.skipped)

@@ -155,6 +155,17 @@ kb_status kb_writer_open(const char *dir, kb_writer **out, char **errmsg)
 	KB_CATCH(errmsg, dir)
 }
 
+kb_status kb_writer_open_copy(const char *src, const char *dir, kb_writer **out, char **errmsg)
+{
+	*out = nullptr;
+	try {
+		Xapian::Database(src).compact(dir);
+		*out = new kb_writer{ Xapian::WritableDatabase(dir, Xapian::DB_OPEN) };
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, dir)
+}
+
 kb_status kb_writer_close(kb_writer *w, char **errmsg)
 {
 	if (!w)
@@ -225,17 +236,13 @@ kb_status kb_writer_set_meta(kb_writer *w, const char *key, const char *value, c
 	KB_CATCH(errmsg, std::string("metadata ") + key)
 }
 
-kb_status kb_writer_copy(kb_writer *w, kb_db *src, const char *term, size_t *copied, char **errmsg)
+kb_status kb_writer_delete(kb_writer *w, const char *term, char **errmsg)
 {
-	*copied = 0;
 	try {
-		for (auto it = src->db.postlist_begin(term); it != src->db.postlist_end(term); ++it) {
-			w->db.add_document(src->db.get_document(*it));
-			++*copied;
-		}
+		w->db.delete_document(term);
 		return KB_OK;
 	}
-	KB_CATCH(errmsg, "copy")
+	KB_CATCH(errmsg, "delete")
 }
 
 kb_status kb_compact_single(const char *dir, const char *dst, char **errmsg)
@@ -359,8 +366,10 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
 		// which is how field weights (a title word counts several times) reach the ranking.
 		enq.set_weighting_scheme(Xapian::BM25Weight(KB_BM25_K1, 0, 1, 0.5, 0.5));
-		if (o->collapse_slot >= 0)
+		if (o->collapse_slot >= 0) {
 			enq.set_collapse_key(o->collapse_slot);
+			enq.set_sort_by_relevance_then_value(o->collapse_slot, false);
+		}
 		FacetSpy spy(o->collapse_slot, o->facet_slots, o->nfacets);
 		enq.add_matchspy(&spy);
 		// Up to KB_CHECK_AT_LEAST sections are looked at whatever the page: below that the spy sees

@@ -49,6 +49,9 @@ typedef struct kb_wdoc kb_wdoc;
 
 /* Creates a new writable database in the folder dir (which must not hold one). */
 kb_status kb_writer_open(const char *dir, kb_writer **out, char **errmsg);
+/* Copies the index file src into the folder dir as a writable database and opens it: the start of
+ * an incremental build, at the cost of a block copy rather than re-adding every document. */
+kb_status kb_writer_open_copy(const char *src, const char *dir, kb_writer **out, char **errmsg);
 /* Commits and closes; NULL is accepted. Returns the status of the commit. */
 kb_status kb_writer_close(kb_writer *w, char **errmsg);
 
@@ -62,9 +65,9 @@ void kb_wdoc_data(kb_wdoc *d, const char *data);
 /* Adds the document (d stays the caller's). */
 kb_status kb_writer_add(kb_writer *w, kb_wdoc *d, char **errmsg);
 kb_status kb_writer_set_meta(kb_writer *w, const char *key, const char *value, char **errmsg);
-/* Copies every document of src holding term into w unchanged (for incremental builds). */
+/* Deletes every document holding term. */
+kb_status kb_writer_delete(kb_writer *w, const char *term, char **errmsg);
 typedef struct kb_db kb_db;
-kb_status kb_writer_copy(kb_writer *w, kb_db *src, const char *term, size_t *copied, char **errmsg);
 
 /* Compacts the database in folder dir into the single file dst. */
 kb_status kb_compact_single(const char *dir, const char *dst, char **errmsg);
@@ -89,7 +92,9 @@ kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *ctx, c
 
 typedef struct {
 	size_t offset, limit;
-	int collapse_slot;       /* one hit per distinct value of this slot; -1: none */
+	int collapse_slot;       /* one hit per distinct value of this slot, which also breaks ties in
+	                            score, so the order does not depend on how the index was built; -1:
+	                            none */
 	const unsigned *facet_slots; /* count distinct collapse values per value of each slot */
 	size_t nfacets;
 	const char *const *probes;   /* terms to look for in each hit (see kb_ehit.terms) */
