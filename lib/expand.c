@@ -24,6 +24,7 @@ struct kb_vocab {
 	uint32_t *cps;      /* all words' code points, one after another */
 	size_t *start;      /* word i is cps[start[i] .. start[i+1]) */
 	size_t *freq;
+	uint64_t *masks;    /* which letters each word has (a letter a bit, modulo 64) */
 	char **words;
 	size_t nwords;
 };
@@ -136,6 +137,7 @@ void kb_vocab_free(kb_vocab *v)
 	free(v->cps);
 	free(v->start);
 	free(v->freq);
+	free(v->masks);
 	free(v);
 }
 
@@ -377,6 +379,14 @@ static size_t to_cps(const char *s, uint32_t *out, size_t max)
 	return n;
 }
 
+static uint64_t letter_mask(const uint32_t *cps, size_t n)
+{
+	uint64_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		m |= 1ULL << (cps[i] % 64);
+	return m;
+}
+
 static bool take_word(void *ctx, const char *term, size_t f)
 {
 	kb_vocab *v = ctx;
@@ -388,6 +398,8 @@ static bool take_word(void *ctx, const char *term, size_t f)
 	size_t n = to_cps(term, cps, MAX_CODEPOINTS);
 	v->words = kb_xrealloc(v->words, (v->nwords + 1) * sizeof *v->words);
 	v->freq = kb_xrealloc(v->freq, (v->nwords + 1) * sizeof *v->freq);
+	v->masks = kb_xrealloc(v->masks, (v->nwords + 1) * sizeof *v->masks);
+	v->masks[v->nwords] = letter_mask(cps, n);
 	v->start = kb_xrealloc(v->start, (v->nwords + 2) * sizeof *v->start);
 	size_t at = v->nwords ? v->start[v->nwords] : 0;
 	v->cps = kb_xrealloc(v->cps, (at + n) * sizeof *v->cps);
@@ -474,7 +486,11 @@ static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const c
 	size_t best[MAX_CORRECTIONS];
 	int bestd[MAX_CORRECTIONS];
 	size_t nbest = 0;
+	uint64_t qmask = letter_mask(q, n);
 	for (size_t i = 0; i < v->nwords; i++) {
+		/* each edit changes at most two letters of the set: a cheap test before the real one */
+		if (__builtin_popcountll(qmask ^ v->masks[i]) > 2 * max)
+			continue;
 		size_t m = v->start[i + 1] - v->start[i];
 		int d = distance(q, n, v->cps + v->start[i], m, max);
 		if (d > max || d == 0)
