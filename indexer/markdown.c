@@ -1,4 +1,5 @@
 #include "markdown.h"
+#include "util.h"
 
 #include <cmark.h>
 #include <stdarg.h>
@@ -393,6 +394,12 @@ static int resolve(const char *doc_id, const char *url, char **target, char **an
 	bool oom = path.oom || out.oom;
 	free(path.p);
 	*target = buf_detach(&out);
+	/* %XX may decode to bytes no file name has: then it names no corpus document */
+	if (*target && !kb_utf8_valid(*target, strlen(*target))) {
+		free(*target);
+		*target = NULL;
+		return 0;
+	}
 	if (url[plen] == '#' && url[plen + 1])
 		*anchor = strdup(url + plen + 1);
 	if (oom || !*target || (url[plen] == '#' && url[plen + 1] && !*anchor)) {

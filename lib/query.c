@@ -75,7 +75,7 @@ static size_t parse_filter(kb_query *q, const char *s, const char *end)
 		char *val = kb_xstrndup(v, (size_t)(ve - v));
 		kb_query_add_filter(q, (kb_filter)f, val);
 		free(val);
-		return (size_t)(ve - s) + (*ve == '"' ? 1 : 0);
+		return (size_t)(ve - s) + (ve < end && *ve == '"' ? 1 : 0);
 	}
 	return 0;
 }
