@@ -199,6 +199,8 @@ static void load_synonyms(const char *root, kb_synonyms *syn)
 			char *hash = strchr(s, '#');
 			if (hash)
 				*hash = '\0';
+			/* checked whole, before the commas are cut into terms */
+			bool bad_utf8 = !kb_utf8_valid(s, strlen(s));
 			kb_buf group = { 0 };
 			size_t nterms = 0;
 			bool empty_term = false;
@@ -223,13 +225,13 @@ static void load_synonyms(const char *root, kb_synonyms *syn)
 				kb_buf_free(&group);
 				continue;
 			}
-			if (!kb_utf8_valid(s, strlen(s)))
+			if (bad_utf8)
 				kb_problems_add(&syn->probs, line, "not valid UTF-8");
 			else if (empty_term)
 				kb_problems_add(&syn->probs, line, "empty term in a synonym group (a stray comma?)");
 			else if (nterms < 2)
 				kb_problems_add(&syn->probs, line, "a synonym group needs at least two terms, separated by commas");
-			if (nterms >= 2 && !empty_term) {
+			if (nterms >= 2 && !empty_term && !bad_utf8) {
 				syn->groups = kb_xrealloc(syn->groups, (syn->ngroups + 1) * sizeof *syn->groups);
 				syn->groups[syn->ngroups++] = kb_buf_detach(&group);
 			}

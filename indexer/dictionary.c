@@ -74,7 +74,8 @@ static void translations(kb_analyzer *an, const char *head, kb_lang head_lang, c
 	struct stem_ctx st = { "", head_lang };
 	if (!strchr(folded_head, ' '))
 		kb_analyzer_query_terms(an, folded_head, take_stem, &st);
-	for (char *t = strtok(buf, ",;"); t; t = strtok(NULL, ",;")) {
+	char *save = NULL;
+	for (char *t = strtok_r(buf, ",;", &save); t; t = strtok_r(NULL, ",;", &save)) {
 		char *f = kb_analyzer_fold(an, t);
 		size_t words = *f ? 1 : 0;
 		for (char *p = f; *p; p++)

@@ -348,12 +348,33 @@ static void fill_facets(kb_eresult *r, const FacetSpy &spy)
 	r->nfacetvals = static_cast<size_t *>(calloc(r->nfacets ? r->nfacets : 1, sizeof *r->nfacetvals));
 	for (size_t i = 0; i < r->nfacets; i++) {
 		std::vector<std::pair<std::string, size_t>> v(spy.counts[i].begin(), spy.counts[i].end());
-		std::stable_sort(v.begin(), v.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+		std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
+			return a.second != b.second ? a.second > b.second : a.first < b.first;
+		});
 		r->facets[i] = static_cast<kb_facet_count *>(calloc(v.size() ? v.size() : 1, sizeof **r->facets));
 		r->nfacetvals[i] = v.size();
 		for (size_t j = 0; j < v.size(); j++)
 			r->facets[i][j] = kb_facet_count{ strdup(v[j].first.c_str()), v[j].second };
 	}
+}
+
+kb_status kb_db_values(kb_db *db, const kb_eq *q, unsigned slot, size_t max, char ***out, size_t *n,
+                       char **errmsg)
+{
+	*out = nullptr;
+	*n = 0;
+	try {
+		Xapian::Enquire enq(db->db);
+		enq.set_query(build(q));
+		enq.set_collapse_key(slot);
+		enq.set_weighting_scheme(Xapian::BoolWeight());
+		Xapian::MSet ms = enq.get_mset(0, max);
+		*out = static_cast<char **>(calloc(ms.size() ? ms.size() : 1, sizeof(char *)));
+		for (auto it = ms.begin(); it != ms.end(); ++it)
+			(*out)[(*n)++] = strdup(it.get_document().get_value(slot).c_str());
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, "search")
 }
 
 kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult **out, char **errmsg)

@@ -90,6 +90,11 @@ kb_status kb_db_meta(kb_db *db, const char *key, char **value, char **errmsg);
 kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *ctx, const char *key),
                           void *ctx, char **errmsg);
 
+/* The distinct values of slot of the documents matching q (at most max), in *out: an owned array
+ * of owned strings, *n of them; the caller frees each and the array. */
+kb_status kb_db_values(kb_db *db, const kb_eq *q, unsigned slot, size_t max, char ***out, size_t *n,
+                       char **errmsg);
+
 typedef struct {
 	size_t offset, limit;
 	int collapse_slot;       /* one hit per distinct value of this slot, which also breaks ties in

@@ -76,7 +76,8 @@ static void load_synonyms(kb_vocab *v)
 	json_array_foreach(arr, i, g) {
 		kb_syngroup *grp = &v->groups[v->ngroups++];
 		char *lines = kb_xstrdup(json_string_value(g) ? json_string_value(g) : "");
-		for (char *t = strtok(lines, "\n"); t; t = strtok(NULL, "\n")) {
+		char *save = NULL;
+		for (char *t = strtok_r(lines, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
 			kb_tokens tk = { 0 };
 			kb_analyze(v->an, t, strlen(t), 0, &tk);
 			if (tk.n) {
@@ -199,7 +200,8 @@ size_t kb_translations(kb_vocab *v, const char *word, char ***out)
 		kb_analyzer_query_terms(v->an, word, lookup_stem, &t);
 	*out = NULL;
 	size_t n = 0;
-	for (char *s = t.found ? strtok(t.found, "\n") : NULL; s; s = strtok(NULL, "\n")) {
+	char *save = NULL;
+	for (char *s = t.found ? strtok_r(t.found, "\n", &save) : NULL; s; s = strtok_r(NULL, "\n", &save)) {
 		*out = kb_xrealloc(*out, (n + 1) * sizeof **out);
 		(*out)[n++] = kb_xstrdup(s);
 	}

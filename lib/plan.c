@@ -79,6 +79,20 @@ static void add_plain(void *p, const char *term, kb_form form)
 	kb_termset_add(x->ts, term);
 }
 
+static void add_exact_or_stem(void *p, const char *term, kb_form form)
+{
+	if (form != KB_FORM_PART)
+		kb_eq_add(p, kb_eq_term(term));
+}
+
+/* The word and its stems only. */
+static kb_eq *exact_and_stems(struct ctx *c, const char *word)
+{
+	kb_eq *syn = kb_eq_new(KB_EQ_SYNONYM);
+	kb_analyzer_query_terms(c->an, word, add_exact_or_stem, syn);
+	return syn;
+}
+
 static kb_eq *plain_word(struct ctx *c, const char *word)
 {
 	struct { kb_eq *syn; kb_termset *ts; } x = { kb_eq_new(KB_EQ_SYNONYM), &c->plan->marks };
@@ -287,6 +301,29 @@ static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const cha
 	}
 }
 
+/* What "-word" excludes: the word as typed and its stems, or the phrase, never a correction,
+ * translation or other spelling (a document without the word must not be excluded). */
+static kb_eq *negated_query(struct ctx *c, const kb_qnode *nd)
+{
+	if (nd->kind == KB_QN_OR) {
+		kb_eq *q = kb_eq_new(KB_EQ_OR);
+		for (size_t i = 0; i < nd->nkids; i++)
+			kb_eq_add(q, negated_query(c, nd->kids[i]));
+		return q;
+	}
+	unit u;
+	unit_words(c, nd, &u);
+	kb_eq *q = NULL;
+	if (u.n == 1 && nd->kind == KB_QN_PREFIX)
+		q = kb_eq_wildcard(u.words[0]);
+	else if (u.n == 1)
+		q = exact_and_stems(c, u.words[0]);
+	else if (u.n > 1)
+		q = phrase_query(c, u.words, u.n);
+	unit_clear(&u);
+	return q;
+}
+
 /* The query for units[i, i + k) that together are a term of a synonym group: what was typed, or,
  * less, any other term of the group. */
 static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, const kb_syngroup *g, size_t matched)
@@ -430,6 +467,14 @@ static void add_unit(void *ctx, const char *term, unsigned pos)
 	kb_eq_add(ctx, kb_eq_scale(kb_eq_term(term), W_UNIT));
 }
 
+/* Is at..at+n in s a whole piece of the query, not part of a longer word? */
+static bool whole(const char *s, const char *at, size_t n)
+{
+	bool before = at == s || at[-1] == ' ' || at[-1] == '\t' || at[-1] == '"' || at[-1] == '-';
+	char after = at[n];
+	return before && (after == '\0' || after == ' ' || after == '\t' || after == '"' || after == '*');
+}
+
 /* The query with each misspelt word replaced by its correction, for "did you mean". */
 static char *suggest(const struct ctx *c, const char *q)
 {
@@ -439,13 +484,16 @@ static char *suggest(const struct ctx *c, const char *q)
 	kb_buf_adds(&out, q);
 	for (size_t i = 0; i < c->ntypos; i++) {
 		const char *typed = c->typos[2 * i], *fix = c->typos[2 * i + 1];
-		char *at = strstr(out.s, typed);
-		if (!at)
+		size_t tl = strlen(typed);
+		char *at = out.s;
+		while ((at = strstr(at, typed)) && !whole(out.s, at, tl))
+			at++;
+		if (!at || !tl)
 			continue;
 		kb_buf next = { 0 };
 		kb_buf_add(&next, out.s, (size_t)(at - out.s));
 		kb_buf_adds(&next, fix);
-		kb_buf_adds(&next, at + strlen(typed));
+		kb_buf_adds(&next, at + tl);
 		kb_buf_free(&out);
 		out = next;
 	}
@@ -477,7 +525,7 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 	for (size_t i = 0; i < pq->nclauses; i++)
 		if (pq->clauses[i]->negated) {
 			plan->marks = (kb_termset){ 0 };
-			kb_eq_add(neg, node_query(&c, pq->clauses[i], false));
+			kb_eq_add(neg, negated_query(&c, pq->clauses[i]));
 			kb_termset_clear(&plan->marks);
 		}
 	plan->marks = kept;
@@ -518,9 +566,8 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 		kb_eq_free(neg);
 		neg = NULL;
 	}
-	top = wrap(KB_EQ_AND_NOT, top, neg);
-	top = wrap(KB_EQ_FILTER, top, filters);
-	plan->query = top;
+	plan->query = wrap(KB_EQ_FILTER, top, filters);
+	plan->negated = neg;
 	plan->suggestion = suggest(&c, q);
 	for (size_t i = 0; i < c.ntypos * 2; i++)
 		free(c.typos[i]);
@@ -530,6 +577,7 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 void kb_plan_clear(kb_plan *p)
 {
 	kb_eq_free(p->query);
+	kb_eq_free(p->negated);
 	kb_termset_clear(&p->marks);
 	for (size_t i = 0; i < p->nwhys; i++) {
 		free(p->whys[i].term);

@@ -109,7 +109,8 @@ kb_query *kb_query_parse(const char *str, size_t len)
 	kb_query *q = kb_xcalloc(1, sizeof *q);
 	const char *s = str, *end = str + len;
 	bool pending_or = false;
-	while (s < end && q->nclauses < KB_QUERY_MAX_CLAUSES) {
+	size_t pieces = 0; /* clauses and OR alternatives: both cost a word's expansion */
+	while (s < end && pieces < KB_QUERY_MAX_CLAUSES) {
 		while (s < end && is_space(*s))
 			s++;
 		if (s >= end)
@@ -141,6 +142,7 @@ kb_query *kb_query_parse(const char *str, size_t len)
 		s += used ? used : 1;
 		if (!nd)
 			continue;
+		pieces++;
 		nd->negated = neg;
 		if (pending_or && !neg) {
 			kb_qnode *prev = q->clauses[q->nclauses - 1];

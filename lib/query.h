@@ -8,7 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Past this many clauses the rest of a query is ignored: it bounds the work a hostile query causes. */
+/* Past this many clauses (counting each OR alternative) the rest of a query is ignored: it bounds
+ * the work a hostile query causes. */
 #define KB_QUERY_MAX_CLAUSES 32
 
 typedef enum {

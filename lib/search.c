@@ -169,6 +169,33 @@ static json_t *facet_object(const kb_facet_count *v, size_t n)
 	return o;
 }
 
+/* A document holding a negated word is left out whole, not only its sections that hold it. */
+#define MAX_EXCLUDED 10000
+
+static kb_status exclude_documents(kb_searcher *s, kb_plan *plan, char **errmsg)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	kb_status rc = kb_db_values(s->db, plan->negated, KB_SLOT_ID, MAX_EXCLUDED, &ids, &n, errmsg);
+	if (rc == KB_OK && n) {
+		kb_eq *gone = kb_eq_new(KB_EQ_OR);
+		for (size_t i = 0; i < n; i++) {
+			kb_buf term = { 0 };
+			kb_buf_printf(&term, "%s%s", KB_BOOL_ID, ids[i]);
+			kb_eq_add(gone, kb_eq_term(term.s));
+			kb_buf_free(&term);
+		}
+		kb_eq *q = kb_eq_new(KB_EQ_AND_NOT);
+		kb_eq_add(q, plan->query);
+		kb_eq_add(q, gone);
+		plan->query = q;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return rc;
+}
+
 kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out, char **errmsg)
 {
 	double t0 = kb_now_ms();
@@ -185,7 +212,9 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 	kb_plan_make(s->an, s->vocab, pq, qs, &plan);
 	kb_eresult *r = NULL;
 	static const unsigned facet_slots[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
-	if (plan.query) {
+	if (plan.query && plan.negated)
+		rc = exclude_documents(s, &plan, errmsg);
+	if (rc == KB_OK && plan.query) {
 		const char **probes = kb_xcalloc(plan.nwhys * 7 + 1, sizeof *probes);
 		size_t nprobes = 0;
 		for (size_t i = 0; i < plan.nwhys; i++) {
@@ -304,6 +333,9 @@ kb_status kb_search_suggest(kb_searcher *s, const char *q, size_t limit, json_t 
 		struct completions c = { 0 };
 		kb_status rc = kb_db_terms(s->db, prefix, take_completion, &c, errmsg);
 		if (rc != KB_OK) {
+			for (size_t i = 0; i < c.n; i++)
+				free(c.v[i].term);
+			free(c.v);
 			kb_tokens_clear(&t);
 			json_decref(list);
 			return rc;

@@ -231,3 +231,26 @@ def test_metrics_count_requests_and_zero_hit_searches(daemon):
     assert re.search(r"^atmp_zero_hit_queries_total [1-9]", text, re.M)
     assert re.search(r"^atmp_index_documents [1-9][0-9]", text, re.M)
     assert 'atmp_request_duration_seconds_bucket{le="+Inf"}' in text
+
+
+def test_a_negated_word_excludes_only_that_word(daemon):
+    _, plain = daemon.search("GMP", limit=100)
+    # "hopsital" is in no document: excluding it must not exclude its correction "hospital"
+    _, res = daemon.search("GMP -hopsital", limit=100)
+    assert res["total"] == plain["total"]
+    # nor a translation of the word into the other language
+    _, res = daemon.search("GMP -treatment", limit=100)
+    assert all("treatment" not in corpus_text(h["id"]).lower() for h in res["hits"])
+    assert any("behandling" in corpus_text(h["id"]).lower() for h in res["hits"])
+
+
+def test_did_you_mean_replaces_whole_words_only(daemon):
+    _, res = daemon.search("hospitalsundtagelsen hospita")
+    assert res["suggestion"] == "hospitalsundtagelsen hospital"
+
+
+def test_facets_are_ordered_by_count_then_value(daemon):
+    _, res = daemon.search("patient")
+    for counts in res["facets"].values():
+        pairs = list(counts.items())
+        assert pairs == sorted(pairs, key=lambda kv: (-kv[1], kv[0]))

@@ -26,6 +26,7 @@ unknown-key.md:2: unknown key 'tilte' (did you mean 'title'?)
 yaml-error.md:3: bad YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2)
 synonyms.txt:3: a synonym group needs at least two terms, separated by commas
 synonyms.txt:4: empty term in a synonym group (a stray comma?)
+synonyms.txt:5: not valid UTF-8
 """
 
 

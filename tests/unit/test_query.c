@@ -86,6 +86,20 @@ int main(void)
 	CHECK(pq->nclauses <= KB_QUERY_MAX_CLAUSES);
 	kb_query_free(pq);
 	kb_buf_free(&many);
+	/* OR alternatives count towards the cap too */
+	for (int i = 0; i < 100; i++)
+		kb_buf_adds(&many, "ord OR ");
+	pq = kb_query_parse(many.s, many.len);
+	CHECK(pq->nclauses == 1 && pq->clauses[0]->nkids == KB_QUERY_MAX_CLAUSES);
+	kb_query_free(pq);
+	kb_buf_free(&many);
+	/* a filter at the very end of an unterminated buffer is read within it */
+	char *unterminated = kb_xmalloc(5);
+	memcpy(unterminated, "tag:x", 5);
+	pq = kb_query_parse(unterminated, 5);
+	CHECK(pq->nfilters[KB_FILTER_TAG] == 1 && strcmp(pq->filters[KB_FILTER_TAG][0], "x") == 0);
+	kb_query_free(pq);
+	free(unterminated);
 	/* a NUL inside the given length is a byte like any other */
 	pq = kb_query_parse("a\0b", 3);
 	CHECK(pq->nclauses >= 1);
