@@ -41,7 +41,7 @@ PROGRAMS  := $(BIN)/atmp-index $(BIN)/atmp-searchd $(BIN)/atmp-search
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run index test unit integration check-corpus clean install relevance
+.PHONY: all deps run index test unit integration check-corpus clean install relevance fuzz asan
 all: deps $(PROGRAMS)
 
 deps:
@@ -90,6 +90,36 @@ test: index $(UNIT_BIN)
 relevance: all
 	@ATMP_BIN=$(BIN) ./tests/relevance/run.sh $(RELEVANCE_ARGS)
 
+# ---- sanitizers and fuzzing ----
+# Fuzz targets (fuzz/fuzz_NAME.c) link with these indexer modules and lib/. Each is built two ways:
+# with libFuzzer (clang, `make fuzz`) and with fuzz/replay.c, which runs saved inputs once each.
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_OBJ     := $(BUILD)/indexer/frontmatter.o $(BUILD)/indexer/markdown.o $(BUILD)/indexer/problems.o
+FUZZ_SECONDS ?= 30
+
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz.h $(FUZZ_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iindexer -Ifuzz -c -o $@.o $<
+	$(CC) $(ALL_CFLAGS) -Ifuzz -c -o $@.main.o fuzz/replay.c
+	$(CXX) $(SAN) -o $@ $@.o $@.main.o $(FUZZ_OBJ) $(LIBA) $(LIBS)
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Iindexer -Ifuzz -c -o $@.o $<
+	$(CXX) $(SAN) -fsanitize=fuzzer -o $@ $@.o $(FUZZ_OBJ) $(LIBA) $(LIBS)
+
+# Every fuzz target for FUZZ_SECONDS (default 30) from its seeds, built with clang (installed from
+# Debian when missing, as root) into build/fuzz/; new crashes land in build/fuzz/crashes/. FUZZ_ARGS
+# picks targets: make fuzz FUZZ_ARGS="query analyzer".
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./fuzz/run.sh $(FUZZ_ARGS)
+
+# The unit tests, the fuzz seeds and regressions, and the integration tests, on programs built with
+# AddressSanitizer and UndefinedBehaviorSanitizer into build/asan/; leaks and undefined behaviour
+# count as failures. Ends with "N passed, N failed" (make test runs it too).
+asan:
+	@./tests/robust/asan.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/atmp-kb/web
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin
@@ -102,3 +132,25 @@ clean:
 	rm -rf $(BUILD) $(BIN) $(DB) $(DB).tmp* .pytest_cache tests/integration/__pycache__
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- benchmarks (issue 8): not part of make test; see bench/README.md ----
+BENCH_TOOLS := $(BUILD)/bench/gen $(BUILD)/bench/peer $(BUILD)/bench/qbench $(BUILD)/bench/floor
+$(BUILD)/bench/gen: bench/gen.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_GNU_SOURCE $(WARN) -O2 -o $@ $< -lm
+$(BUILD)/bench/peer: bench/peer.cc
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 $(WARN) -O2 -g -o $@ $< $(shell xapian-config --cxxflags --libs 2>/dev/null)
+$(BUILD)/bench/qbench: $(BUILD)/bench/qbench.o $(LIBA)
+	$(CXX) $(SAN) -o $@ $^ $(LIBS)
+$(BUILD)/bench/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_GNU_SOURCE $(WARN) -O2 -o $@ $< $(shell pkg-config --cflags --libs libmicrohttpd 2>/dev/null) -lpthread
+
+.PHONY: bench bench-replicas
+# side by side with the peers and floors; writes bench/RESULTS.md (minutes; BENCH_BUDGET=0: all of 100k)
+bench: all $(BENCH_TOOLS)
+	@ATMP_BIN=$(BIN) BENCH_TOOLS=$(BUILD)/bench ./bench/run.sh
+# two atmp-searchd replicas behind Debian's nginx; both swap their index under wrk load
+bench-replicas: all
+	@ATMP_BIN=$(BIN) ./bench/replicas.sh

@@ -175,7 +175,8 @@ static void cross_check(kb_corpus *c)
 				kb_problems_add(&d->probs, l->line, "link to a section that does not exist: '%s.md#%s'",
 				                l->target, l->anchor);
 		}
-		qsort(d->probs.v, d->probs.n, sizeof *d->probs.v, cmp_problem);
+		if (d->probs.n > 1)
+			qsort(d->probs.v, d->probs.n, sizeof *d->probs.v, cmp_problem);
 	}
 }
 

@@ -8,6 +8,10 @@
 #include <strings.h>
 #include <yaml.h>
 
+/* A front matter is a few hundred bytes. The cap bounds libyaml, whose time grows with the square of
+ * the nesting depth ("{a: {a: ..." 40,000 deep takes it seconds, 800,000 deep half an hour). */
+#define MAX_FRONT_MATTER 16384
+
 enum { K_TITLE, K_TYPE, K_LANG, K_UPDATED, K_SOURCE, K_URL, K_TAGS, K_SUMMARY, K_ID, NKEYS };
 
 static const char *const key_names[NKEYS] = {
@@ -505,7 +509,21 @@ size_t kb_meta_parse(const char *text, size_t len, kb_meta *meta, kb_problems *p
 	memset(meta, 0, sizeof *meta);
 	if (!text)
 		text = "", len = 0;
-	if (split(&c, text, len, &yaml, &ylen) && parse_yaml(&c, yaml, ylen))
+	bool ok = split(&c, text, len, &yaml, &ylen);
+	if (ok && ylen > MAX_FRONT_MATTER) {
+		problem(&c, 2, "front matter too long (%zu bytes; at most %d)", ylen, MAX_FRONT_MATTER);
+		ok = false;
+	}
+	/* libyaml counts a lone carriage return as a line break: its line numbers would drift */
+	for (size_t i = 0; ok && i < ylen; i++)
+		if (yaml[i] == '\r' && (i + 1 == ylen || yaml[i + 1] != '\n')) {
+			unsigned line = 2;
+			for (size_t j = 0; j < i; j++)
+				line += yaml[j] == '\n';
+			problem(&c, line, "carriage return without a line feed (an old Mac line ending?)");
+			ok = false;
+		}
+	if (ok && parse_yaml(&c, yaml, ylen))
 		for (int k = 0; k < NKEYS; k++)
 			if (key_required[k] && !c.seen[k])
 				problem(&c, c.close_line, "missing required key '%s'", key_names[k]);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdatomic.h>
+#include <time.h>
 
 #include "json.h"
 #include "metrics.h"
@@ -32,7 +34,11 @@ struct req {
 	kb_endpoint endpoint;
 	char method[8];
 	char *path;  /* owned; the URL path as decoded */
+	bool nul_path; /* the path as sent holds %00: decoded, it was cut short */
 };
+
+static atomic_bool stopping; /* SIGTERM came: every answer closes its connection */
+static char nul_path;        /* its address in *con_cls marks a request whose path holds %00 */
 
 /* ---- responses ---- */
 
@@ -47,6 +53,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, struct req *rq, unsigned 
                             struct MHD_Response *r)
 {
 	rq->status = status;
+	/* counted when the answer is ready rather than when it is sent, so a client that reads
+	 * /metrics after its answer always finds its request counted */
+	kb_metrics_request(rq->endpoint, status, (kb_now_ms() - rq->t0) / 1000.0);
+	if (atomic_load(&stopping))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -271,7 +282,7 @@ static const char *content_type(const char *path)
 {
 	static const char *const map[][2] = {
 		{ ".html", "text/html; charset=utf-8" }, { ".js", "text/javascript; charset=utf-8" },
-		{ ".css", "text/css; charset=utf-8" },   { ".svg", "image/svg+xml" },
+		{ ".css", "text/css; charset=utf-8" },   { ".svg", "image/svg+xml; charset=utf-8" },
 		{ ".png", "image/png" },                 { ".ico", "image/x-icon" },
 		{ ".json", "application/json; charset=utf-8" }, { ".txt", "text/plain; charset=utf-8" },
 	};
@@ -345,6 +356,8 @@ static enum MHD_Result route(struct MHD_Connection *c, struct req *rq, const cha
 	if (strncmp(url, "/api/", 5) == 0)
 		return send_error(c, rq, MHD_HTTP_NOT_FOUND, "no such endpoint");
 	rq->endpoint = KB_EP_STATIC;
+	if (rq->nul_path) /* no file name holds a NUL */
+		return send_text(c, rq, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "not found\n", "no-cache");
 	if (strcmp(url, "/") == 0)
 		return send_file(c, rq, "index.html");
 	if (strncmp(url, "/doc/", 5) == 0)
@@ -359,10 +372,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	(void)version;
 	(void)upload;
 	struct req *rq = *ctx;
-	if (!rq) {
+	if (!rq || rq == (void *)&nul_path) {
+		bool nul = rq == (void *)&nul_path;
 		rq = kb_xcalloc(1, sizeof *rq);
 		rq->t0 = kb_now_ms();
 		rq->endpoint = KB_EP_OTHER;
+		rq->nul_path = nul;
 		snprintf(rq->method, sizeof rq->method, "%s", method);
 		rq->path = kb_xstrdup(url);
 		*ctx = rq;
@@ -375,6 +390,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			                                                         MHD_RESPMEM_PERSISTENT);
 			common_headers(r, "text/plain; charset=utf-8");
 			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 			return reply(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, r);
 		}
 		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -391,12 +407,26 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	return route(c, rq, url);
 }
 
+/* Called with the request target as sent, before anything is decoded (a decoded %00 cuts the path
+ * short unseen): marks a path that holds one. It allocates nothing, so nothing leaks when
+ * libmicrohttpd refuses a request before calling the handler. */
+static void *begin(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	size_t n = strcspn(uri, "?");
+	for (size_t i = 0; i + 2 < n; i++)
+		if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+			return &nul_path;
+	return NULL;
+}
+
 /* The path as one log field: control characters escaped, so a request cannot forge log lines. */
 static void log_path(kb_buf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		unsigned char ch = (unsigned char)*s;
-		if (ch < 0x20 || ch == 0x7f || ch == ' ')
+		if (ch <= 0x20 || ch >= 0x7f) /* also non-ASCII: U+202E would reorder the line on a terminal */
 			kb_buf_printf(b, "%%%02X", ch);
 		else
 			kb_buf_addc(b, *s);
@@ -408,10 +438,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_
 	(void)cls;
 	(void)toe;
 	struct req *rq = *ctx;
-	if (!rq)
+	if (!rq || rq == (void *)&nul_path)
 		return;
 	double ms = kb_now_ms() - rq->t0;
-	kb_metrics_request(rq->endpoint, rq->status, ms / 1000.0);
 	if (conf.log) {
 		kb_buf line = { 0 };
 		if (conf.log_client_ip) {
@@ -511,6 +540,7 @@ bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)512,
 		MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)completed, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, (void *(*)(void *, const char *, struct MHD_Connection *))begin, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, (size_t (*)(void *, struct MHD_Connection *, char *))unescape, NULL,
 		MHD_OPTION_END);
 	if (!daemon_) {
@@ -533,9 +563,18 @@ void kb_http_stop(void)
 {
 	if (!daemon_)
 		return;
+	atomic_store(&stopping, true);
 	MHD_socket s = MHD_quiesce_daemon(daemon_);
 	if (s != MHD_INVALID_SOCKET)
 		close(s);
+	/* finish what is in flight: wait for every connection to end, at most the connection timeout */
+	for (int i = 0; i < 10 * 20; i++) {
+		const union MHD_DaemonInfo *di = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!di || di->num_connections == 0)
+			break;
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 	MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
 }

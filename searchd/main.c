@@ -36,6 +36,8 @@ static const char usage[] =
 	"Exit status: 0 after SIGTERM/SIGINT, 1 when the index or address is unusable, 2 bad usage.\n"
 	"Example: atmp-searchd --db kb.db --listen 127.0.0.1:8080 --web web\n";
 
+#define MAX_ORIGINS 32
+
 static int bad_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "atmp-searchd: ");
@@ -55,7 +57,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	kb_http_conf conf = { .listen = "127.0.0.1:8080", .web = KB_WEBDIR };
-	const char **origins = calloc((size_t)argc, sizeof *origins);
+	static const char *origins[MAX_ORIGINS];
 	const char *db = NULL, *zero_hits = NULL;
 	int ch;
 	opterr = 0;
@@ -64,7 +66,11 @@ int main(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'l': conf.listen = optarg; break;
 		case 'w': conf.web = optarg; break;
-		case 'o': origins[conf.norigins++] = optarg; break;
+		case 'o':
+			if (conf.norigins == MAX_ORIGINS)
+				return bad_usage("too many --allow-origin options (at most %s)", "32");
+			origins[conf.norigins++] = optarg;
+			break;
 		case 'a': conf.log = true; break;
 		case 'i': conf.log_client_ip = true; break;
 		case 'z': zero_hits = optarg; break;
@@ -100,20 +106,17 @@ int main(int argc, char **argv)
 	if (zero_hits && !kb_zerohits_open(zero_hits, &err)) {
 		fprintf(stderr, "atmp-searchd: %s\n", err);
 		free(err);
-		free(origins);
 		return 1;
 	}
 	if (!kb_served_start(db, &err)) {
 		fprintf(stderr, "atmp-searchd: %s\n", err ? err : "cannot open the index");
 		free(err);
-		free(origins);
 		return 1;
 	}
 	if (!kb_http_start(&conf, &err)) {
 		fprintf(stderr, "atmp-searchd: %s\n", err);
 		free(err);
 		kb_served_stop();
-		free(origins);
 		return 1;
 	}
 	for (;;) {
@@ -130,6 +133,5 @@ int main(int argc, char **argv)
 	kb_http_stop();
 	kb_served_stop();
 	kb_zerohits_close();
-	free(origins);
 	return 0;
 }

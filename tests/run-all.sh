@@ -22,7 +22,7 @@ for t in "$@"; do
 	*) echo "$t crashed (exit $rc)"; failed=$((failed + 1)) ;;
 	esac
 done
-for suite in ./tests/*/run.sh; do
+for suite in ./tests/*/run.sh ./tests/robust/asan.sh; do # asan.sh: make asan (sanitizer builds)
 	[ -x "$suite" ] || continue
 	echo "== $suite"
 	out=$("$suite" 2>&1); rc=$?

@@ -354,13 +354,15 @@ static void test_hostile_input_does_not_crash(void)
 	CHECK(deep && parse_n(deep, n) == 1);
 	free(deep);
 
+	/* a front matter of megabytes is refused before libyaml sees it, whose time grows too fast */
 	char *line = build(VALID "summary: ", "x", BIG, "", 0, "\n---\n", &n);
-	CHECK(line && parse_n(line, n) == 0);
-	CHECK(M.summary && strlen(M.summary) == BIG);
-	free(line);
-	line = build(VALID "url: ", "x", BIG, "", 0, "\n---\n", &n);
 	CHECK(line && parse_n(line, n) == 1);
-	CHECK(P.n == 1 && strlen(P.v[0].msg) < 200); /* the value is quoted short */
+	CHECK(P.n == 1 && strncmp(P.v[0].msg, "front matter too long", 21) == 0);
+	free(line);
+	/* a long value that fits is quoted short in its message */
+	line = build(VALID "url: ", "x", 10000, "", 0, "\n---\n", &n);
+	CHECK(line && parse_n(line, n) == 1);
+	CHECK(P.n == 1 && strlen(P.v[0].msg) < 200);
 	free(line);
 }
 
