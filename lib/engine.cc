@@ -97,7 +97,7 @@ void kb_eq_free(kb_eq *q)
 }
 
 static const double KB_BM25_K1 = 1.6;
-static const Xapian::doccount KB_CHECK_AT_LEAST = 2000;
+static const Xapian::doccount KB_CHECK_AT_LEAST = 500;
 
 // A wildcard expands to at most this many terms, the most frequent first: "a*" must stay cheap.
 static const Xapian::termcount MAX_WILDCARD = 64;
@@ -393,7 +393,7 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		}
 		FacetSpy spy(o->collapse_slot, o->facet_slots, o->nfacets);
 		enq.add_matchspy(&spy);
-		// Up to KB_CHECK_AT_LEAST sections are looked at whatever the page: below that the spy sees
+		// Up to KB_CHECK_AT_LEAST (500) sections are looked at whatever the page: below that the spy sees
 		// every match, so total and the facets are exact (always, for a curated corpus of this size);
 		// above it Xapian stops once the top hits are certain, and both become estimates.
 		Xapian::doccount check = std::max<Xapian::doccount>(o->offset + o->limit, KB_CHECK_AT_LEAST);
