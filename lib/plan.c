@@ -5,8 +5,10 @@
 
 #include "util.h"
 
-/* Each grade is a level of nested synonyms (see kb_grade): a document holding the word as typed
- * matches every level and collects every weight, so exact > stem > near > spelling. */
+/* Each grade is a synonym of its own forms (see kb_grade), weighted apart. A document holding the
+ * word as typed also holds its stem (both are indexed at every word), so it collects the exact and
+ * the stem weights; one with only the stem, the stem weight; and so on down: exact > stem > near >
+ * spelling, and each posting list is read once. */
 static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
 #define W_PARTS 0.6 /* all the parts of a compound, as separate words */
 #define W_SYN   0.5 /* another term of the word's synonym group, per word typed: a phrase weighs
@@ -141,9 +143,9 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 		bool new_level = false;
 		kb_eq *syn = kb_eq_new(KB_EQ_SYNONYM);
 		for (size_t i = 0; i < f.n; i++) {
-			if ((int)f.v[i].grade > g)
+			if ((int)f.v[i].grade != g)
 				continue;
-			new_level |= (int)f.v[i].grade == g;
+			new_level = true;
 			kb_eq_add(syn, kb_eq_term(f.v[i].term));
 		}
 		if (new_level)
