@@ -21,21 +21,8 @@ fail() {
 	exit 1
 }
 
-if ! command -v clang >/dev/null 2>&1 || ! command -v clang++ >/dev/null 2>&1; then
-	if [ "$(id -u)" -eq 0 ]; then
-		echo "fuzz: clang is missing; installing Debian's clang"
-		log=$(mktemp)
-		if ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang ||
-		       { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang; }; } >"$log" 2>&1; then
-			tail -n 20 "$log"
-			rm -f "$log"
-			fail "could not install clang with apt-get"
-		fi
-		rm -f "$log"
-	else
-		fail "clang is missing; as root, run: apt-get install -y clang"
-	fi
-fi
+# the Debian packages of packages.txt, clang among them: installed as root, else the apt-get line
+./scripts/deps.sh >&2 || fail "missing Debian packages (see the apt-get line above)"
 
 targets=${*:-$(for f in fuzz/fuzz_*.c; do n=${f#fuzz/fuzz_}; echo "${n%.c}"; done)}
 bins=""

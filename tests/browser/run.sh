@@ -14,20 +14,8 @@ fail() {
 }
 
 CHROMIUM=/usr/bin/chromium
-if [ ! -x "$CHROMIUM" ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		echo "browser: $CHROMIUM is missing; installing Debian's chromium"
-		log=$(mktemp)
-		if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$log" 2>&1; then
-			tail -n 20 "$log"
-			rm -f "$log"
-			fail "could not install chromium with apt-get"
-		fi
-		rm -f "$log"
-	else
-		fail "$CHROMIUM is missing; as root, run: apt-get update && apt-get install -y chromium"
-	fi
-fi
+# the Debian packages of packages.txt, chromium among them: installed as root, else the apt-get line
+./scripts/deps.sh >&2 || fail "missing Debian packages (see the apt-get line above)"
 
 command -v node >/dev/null 2>&1 || fail "node is missing; as root, run: apt-get install -y nodejs npm"
 command -v npm >/dev/null 2>&1 || fail "npm is missing; as root, run: apt-get install -y npm"

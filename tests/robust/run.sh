@@ -14,21 +14,8 @@ fail() {
 	exit 1
 }
 
-if ! command -v wrk >/dev/null 2>&1; then
-	if [ "$(id -u)" -eq 0 ]; then
-		echo "robust: wrk is missing; installing Debian's wrk"
-		log=$(mktemp)
-		if ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk ||
-		       { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }; } >"$log" 2>&1; then
-			tail -n 20 "$log"
-			rm -f "$log"
-			fail "could not install wrk with apt-get"
-		fi
-		rm -f "$log"
-	else
-		fail "wrk is missing; as root, run: apt-get install -y wrk"
-	fi
-fi
+# the Debian packages of packages.txt, wrk among them: installed as root, else the apt-get line
+./scripts/deps.sh >&2 || fail "missing Debian packages (see the apt-get line above)"
 
 BIN=${ATMP_BIN:-./bin}
 for p in atmp-index atmp-searchd atmp-search; do
