@@ -139,32 +139,19 @@ static kb_searcher *open_db(const char *db, kb_status *st, char **errmsg)
 	return s;
 }
 
-static char *search_db(const kb_backend *b, const kb_search_params *p, kb_status *st, char **errmsg)
+/* The index file's answer as JSON text: a search when p is given, else the document id. */
+static char *ask_db(const kb_backend *b, const kb_search_params *p, const char *id, kb_status *st,
+                    char **errmsg)
 {
 	kb_searcher *s = open_db(b->db, st, errmsg);
 	if (!s)
 		return NULL;
 	json_t *res = NULL;
 	char *body = NULL;
-	*st = kb_search_run(s, p, &res, errmsg);
+	*st = p ? kb_search_run(s, p, &res, errmsg) : kb_search_doc(s, id, &res, errmsg);
 	if (*st == KB_OK)
 		body = kb_json_dumps(res);
 	json_decref(res);
-	kb_searcher_close(s);
-	return body;
-}
-
-static char *doc_db(const kb_backend *b, const char *id, kb_status *st, char **errmsg)
-{
-	kb_searcher *s = open_db(b->db, st, errmsg);
-	if (!s)
-		return NULL;
-	json_t *doc = NULL;
-	char *body = NULL;
-	*st = kb_search_doc(s, id, &doc, errmsg);
-	if (*st == KB_OK)
-		body = kb_json_dumps(doc);
-	json_decref(doc);
 	kb_searcher_close(s);
 	return body;
 }
@@ -174,11 +161,11 @@ static char *doc_db(const kb_backend *b, const char *id, kb_status *st, char **e
 char *kb_backend_search(const kb_backend *b, const kb_search_params *p, kb_status *st, char **errmsg)
 {
 	*errmsg = NULL;
-	return b->db ? search_db(b, p, st, errmsg) : search_server(b, p, st, errmsg);
+	return b->db ? ask_db(b, p, NULL, st, errmsg) : search_server(b, p, st, errmsg);
 }
 
 char *kb_backend_doc(const kb_backend *b, const char *id, kb_status *st, char **errmsg)
 {
 	*errmsg = NULL;
-	return b->db ? doc_db(b, id, st, errmsg) : doc_server(b, id, st, errmsg);
+	return b->db ? ask_db(b, NULL, id, st, errmsg) : doc_server(b, id, st, errmsg);
 }

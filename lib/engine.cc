@@ -85,6 +85,17 @@ void kb_eq_add(kb_eq *parent, kb_eq *kid)
 	parent->kids[parent->nkids++] = kid;
 }
 
+kb_eq *kb_eq_copy(const kb_eq *q)
+{
+	kb_eq *c = kb_eq_new(q->op);
+	c->scale = q->scale;
+	if (q->term)
+		c->term = strdup(q->term);
+	for (size_t i = 0; i < q->nkids; i++)
+		kb_eq_add(c, kb_eq_copy(q->kids[i]));
+	return c;
+}
+
 void kb_eq_free(kb_eq *q)
 {
 	if (!q)

@@ -40,6 +40,7 @@ kb_eq *kb_eq_term(const char *term);          /* term is copied */
 kb_eq *kb_eq_wildcard(const char *prefix);
 kb_eq *kb_eq_scale(kb_eq *kid, double scale); /* takes kid */
 void kb_eq_add(kb_eq *parent, kb_eq *kid);    /* takes kid; NULL is ignored */
+kb_eq *kb_eq_copy(const kb_eq *q);            /* a deep copy; caller frees with kb_eq_free() */
 void kb_eq_free(kb_eq *q);
 
 /* ---- writing ---- */

@@ -533,19 +533,11 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 	plan->marks = kept;
 	kb_eq *top = NULL;
 	if (nclauses > 1) {
-		/* documents with every clause first: the AND repeats the clauses' queries */
-		kb_eq *all = kb_eq_new(KB_EQ_AND), *again = kb_eq_new(KB_EQ_OR);
-		kb_plan spare = { 0 };
-		struct ctx c2 = { an, vocab, &spare, NULL, 0 };
-		positive_queries(&c2, pq, again);
-		for (size_t i = 0; i < again->nkids; i++)
-			kb_eq_add(all, again->kids[i]);
-		again->nkids = 0;
-		kb_eq_free(again);
-		for (size_t i = 0; i < c2.ntypos * 2; i++)
-			free(c2.typos[i]);
-		free(c2.typos);
-		kb_plan_clear(&spare);
+		/* documents with every clause first: the AND repeats the clauses' queries (copied, not
+		 * expanded a second time) */
+		kb_eq *all = kb_eq_new(KB_EQ_AND);
+		for (size_t i = 0; i < pos->nkids; i++)
+			kb_eq_add(all, kb_eq_copy(pos->kids[i]));
 		top = kb_eq_new(KB_EQ_OR);
 		kb_eq_add(top, kb_eq_scale(all, W_ALL));
 		kb_eq_add(top, pos);
