@@ -81,7 +81,7 @@ check-corpus: all
 	$(BIN)/atmp-index --corpus corpus --check
 
 unit: all $(UNIT_BIN)
-	@./tests/run-unit.sh $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
 test: index $(UNIT_BIN)
 	@ATMP_BIN=$(BIN) ./tests/run-all.sh $(UNIT_BIN)

@@ -21,27 +21,54 @@
 #include "json.h"
 #include "lexicon.h"
 #include "schema.h"
+#include "synmatch.h"
 #include "util.h"
 
 struct post_ctx {
 	kb_wdoc *doc;
 	unsigned wdf;
+	kb_buf terms;       /* the field's terms, NUL-terminated, for the synonym groups */
+	unsigned *pos;
+	size_t *off;
+	size_t n, cap;
 };
 
 static void add_posting(void *ctx, const char *term, unsigned pos)
 {
 	struct post_ctx *p = ctx;
 	kb_wdoc_posting(p->doc, term, pos, p->wdf);
+	size_t cap = p->cap;
+	kb_grow((void **)&p->pos, &p->cap, p->n + 1, sizeof *p->pos);
+	if (cap != p->cap)
+		p->off = kb_xrealloc(p->off, p->cap * sizeof *p->off);
+	p->pos[p->n] = pos;
+	p->off[p->n++] = p->terms.len;
+	kb_buf_add(&p->terms, term, strlen(term) + 1);
 }
 
-/* Indexes one field of a section: every word's terms at its position, counted wdf times. */
-static void index_field(kb_analyzer *an, kb_wdoc *doc, const char *text, kb_lang lang, unsigned base,
-                        unsigned wdf)
+static void add_group(void *ctx, const char *term)
+{
+	struct post_ctx *p = ctx;
+	kb_wdoc_term(p->doc, term, p->wdf);
+}
+
+/* Indexes one field of a section: every word's terms at its position, counted wdf times, and the
+ * synonym group of each group term it holds (see synmatch.h). */
+static void index_field(kb_analyzer *an, const kb_synmatch *sm, kb_wdoc *doc, const char *text,
+                        kb_lang lang, unsigned base, unsigned wdf)
 {
 	if (!text)
 		return;
-	struct post_ctx p = { doc, wdf };
+	struct post_ctx p = { .doc = doc, .wdf = wdf };
 	kb_analyzer_index_text(an, text, strlen(text), lang, base, add_posting, &p);
+	kb_posting *v = kb_xcalloc(p.n + 1, sizeof *v);
+	for (size_t i = 0; i < p.n; i++)
+		v[i] = (kb_posting){ p.terms.s + p.off[i], p.pos[i] };
+	kb_synmatch_find(sm, v, p.n, add_group, &p);
+	free(v);
+	free(p.pos);
+	free(p.off);
+	kb_buf_free(&p.terms);
 }
 
 static void bool_term(kb_wdoc *doc, const char *prefix, const char *value)
@@ -84,8 +111,8 @@ static char *section_data(const kb_cdoc *d, const kb_section *s, const char *tex
 }
 
 /* Writes one section record; s is NULL for the document's head (title, summary and intro text). */
-static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_cdoc *d, const kb_section *s,
-                             char **errmsg)
+static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_synmatch *sm, const kb_cdoc *d,
+                             const kb_section *s, char **errmsg)
 {
 	const kb_meta *m = &d->meta;
 	kb_lang lang = KB_LANG_DA;
@@ -96,17 +123,17 @@ static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_cdoc *d, co
 		kb_buf_adds(&tags, m->tags[i]);
 		kb_buf_adds(&tags, " . ");
 	}
-	index_field(an, doc, m->title, lang, KB_POS_TITLE, KB_WDF_TITLE);
-	index_field(an, doc, tags.s, lang, KB_POS_TAGS, KB_WDF_TAGS);
+	index_field(an, sm, doc, m->title, lang, KB_POS_TITLE, KB_WDF_TITLE);
+	index_field(an, sm, doc, tags.s, lang, KB_POS_TAGS, KB_WDF_TAGS);
 	if (s)
-		index_field(an, doc, s->title, lang, KB_POS_SECTION, KB_WDF_SECTION);
+		index_field(an, sm, doc, s->title, lang, KB_POS_SECTION, KB_WDF_SECTION);
 	else
-		index_field(an, doc, m->summary, lang, KB_POS_SUMMARY, KB_WDF_SUMMARY);
+		index_field(an, sm, doc, m->summary, lang, KB_POS_SUMMARY, KB_WDF_SUMMARY);
 	/* the head shows its intro text, or else the summary */
 	const kb_section *intro = d->body.nsections && !d->body.sections[0].anchor ? &d->body.sections[0] : NULL;
 	const char *text = s ? s->text : intro ? intro->text : m->summary;
 	if (s || intro)
-		index_field(an, doc, text, lang, KB_POS_BODY, KB_WDF_BODY);
+		index_field(an, sm, doc, text, lang, KB_POS_BODY, KB_WDF_BODY);
 	kb_buf_free(&tags);
 
 	bool_term(doc, KB_BOOL_ID, d->id);
@@ -168,12 +195,13 @@ static char *doc_json(const kb_cdoc *d)
 	return js;
 }
 
-static kb_status add_doc(kb_writer *w, kb_analyzer *an, const kb_cdoc *d, size_t *nsec, char **errmsg)
+static kb_status add_doc(kb_writer *w, kb_analyzer *an, const kb_synmatch *sm, const kb_cdoc *d,
+                         size_t *nsec, char **errmsg)
 {
-	kb_status rc = add_section(w, an, d, NULL, errmsg);
+	kb_status rc = add_section(w, an, sm, d, NULL, errmsg);
 	for (size_t i = 0; rc == KB_OK && i < d->body.nsections; i++)
 		if (d->body.sections[i].anchor) {
-			rc = add_section(w, an, d, &d->body.sections[i], errmsg);
+			rc = add_section(w, an, sm, d, &d->body.sections[i], errmsg);
 			++*nsec;
 		}
 	return rc;
@@ -266,9 +294,9 @@ static const char *wordlist_path(void)
 	return path && *path ? path : KB_WORDLIST;
 }
 
-/* What identifies the word list and the dictionaries, so an index built with others is not
- * reused ("none" for a missing one). */
-static char *lexicon_id(void)
+/* What identifies the word list, the dictionaries and the synonym groups, so an index built with
+ * others is not reused ("none" for a missing word list): the groups' terms are in every document. */
+static char *lexicon_id(const kb_corpus *c)
 {
 	static const char *const dicts[] = { KB_DICT_DAN_ENG, KB_DICT_ENG_DAN };
 	struct stat st;
@@ -281,6 +309,14 @@ static char *lexicon_id(void)
 	for (size_t i = 0; i < 2; i++)
 		if (stat(dicts[i], &st) == 0)
 			kb_buf_printf(&id, " %s:%lld:%lld", dicts[i], (long long)st.st_size, (long long)st.st_mtime);
+	uint64_t h = 14695981039346656037ull;
+	for (size_t g = 0; g < c->syn.ngroups; g++)
+		for (const unsigned char *p = (const unsigned char *)c->syn.groups[g]; ; p++) {
+			h = (h ^ *p) * 1099511628211ull; /* the NUL too: it separates the groups */
+			if (!*p)
+				break;
+		}
+	kb_buf_printf(&id, " synonyms:%016" PRIx64, h);
 	return kb_buf_detach(&id);
 }
 
@@ -309,6 +345,7 @@ static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_buil
 	kb_analyzer *an = NULL;
 	kb_lexicon *lx = NULL; /* read when the first document needs analysing: often none does */
 	kb_status rc = kb_analyzer_new(&an, errmsg);
+	kb_synmatch *sm = rc == KB_OK ? kb_synmatch_new(an, c->syn.groups, c->syn.ngroups) : NULL;
 	for (size_t i = 0; rc == KB_OK && i < c->ndocs; i++) {
 		const kb_cdoc *d = &c->docs[i];
 		if (d->probs.n) {
@@ -332,7 +369,7 @@ static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_buil
 		if (existed)
 			rc = delete_doc(w, d->id, errmsg);
 		if (rc == KB_OK)
-			rc = add_doc(w, an, d, &st->sections, errmsg);
+			rc = add_doc(w, an, sm, d, &st->sections, errmsg);
 		if (rc == KB_OK)
 			rc = kb_writer_set_meta(w, key, js, errmsg);
 		free(js);
@@ -342,6 +379,7 @@ static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_buil
 		else
 			st->added++;
 	}
+	kb_synmatch_free(sm);
 	kb_analyzer_free(an);
 	kb_lexicon_free(lx);
 	if (rc == KB_OK && old) {
@@ -459,7 +497,7 @@ kb_status kb_build(const kb_corpus *c, const char *db_path, bool full, kb_build_
 	}
 	kb_buf_printf(&sub, "%s/db", dir.s);
 	kb_buf_printf(&tmp, "%s.tmp.%ld", db_path, (long)getpid());
-	char *lex_id = lexicon_id();
+	char *lex_id = lexicon_id(c);
 	st->no_wordlist = strncmp(lex_id, "none", 4) == 0;
 	kb_db *old = full ? NULL : open_previous(db_path, lex_id);
 	kb_writer *w = NULL;

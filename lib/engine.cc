@@ -288,6 +288,18 @@ size_t kb_db_doccount(kb_db *db)
 	try { return db->db.get_doccount(); } catch (...) { return 0; }
 }
 
+kb_status kb_db_uuid(kb_db *db, char **out, char **errmsg)
+{
+	*out = nullptr;
+	try {
+		*out = strdup(db->db.get_uuid().c_str());
+		if (!*out)
+			throw std::bad_alloc();
+		return KB_OK;
+	}
+	KB_CATCH(errmsg, "uuid")
+}
+
 size_t kb_db_termfreq(kb_db *db, const char *term)
 {
 	try { return db->db.get_termfreq(term); } catch (...) { return 0; }
@@ -413,19 +425,27 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		                             : std::max<size_t>(ms.get_matches_estimated(), spy.distinct());
 		r->nhits = ms.size();
 		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
+		std::vector<std::pair<Xapian::docid, size_t>> order; // the hits by docid, for the probes
 		size_t i = 0;
 		for (auto it = ms.begin(); it != ms.end(); ++it, ++i) {
 			r->hits[i] = kb_ehit{ it.get_weight(), strdup(it.get_document().get_data().c_str()), nullptr, 0 };
-			// A posting list skipped to the hit answers "does it hold this term" without reading the
-			// hit's whole term list, which is what matching-terms iteration would cost.
 			r->hits[i].terms = static_cast<char **>(calloc(o->nprobes ? o->nprobes : 1, sizeof(char *)));
-			for (size_t p = 0; p < o->nprobes; p++) {
-				Xapian::PostingIterator pl = db->db.postlist_begin(o->probes[p]);
-				if (pl == db->db.postlist_end(o->probes[p]))
-					continue;
-				pl.skip_to(*it);
-				if (pl != db->db.postlist_end(o->probes[p]) && *pl == *it)
-					r->hits[i].terms[r->hits[i].nterms++] = strdup(o->probes[p]);
+			order.emplace_back(*it, i);
+		}
+		std::sort(order.begin(), order.end());
+		// Each probe's posting list is opened once and skipped forward through the hits in docid
+		// order: cheaper than reading each hit's term list, or opening a list per hit and probe.
+		for (size_t p = 0; p < o->nprobes && !order.empty(); p++) {
+			Xapian::PostingIterator pl = db->db.postlist_begin(o->probes[p]);
+			Xapian::PostingIterator end = db->db.postlist_end(o->probes[p]);
+			for (const auto &h : order) {
+				if (pl == end)
+					break;
+				pl.skip_to(h.first);
+				if (pl != end && *pl == h.first) {
+					kb_ehit *hit = &r->hits[h.second];
+					hit->terms[hit->nterms++] = strdup(o->probes[p]);
+				}
 			}
 		}
 		fill_facets(r, spy);

@@ -17,16 +17,9 @@
 struct kb_vocab {
 	kb_db *db;
 	kb_analyzer *an;
+	const kb_words *words;
 	kb_syngroup *groups;
 	size_t ngroups;
-	/* the index's words, for spelling: loaded on first need */
-	bool loaded;
-	uint32_t *cps;      /* all words' code points, one after another */
-	size_t *start;      /* word i is cps[start[i] .. start[i+1]) */
-	size_t *freq;
-	uint64_t *masks;    /* which letters each word has (a letter a bit, modulo 64) */
-	char **words;
-	size_t nwords;
 };
 
 /* ---- synonyms ---- */
@@ -74,7 +67,8 @@ static void load_synonyms(kb_vocab *v)
 	json_t *g;
 	v->groups = kb_xcalloc(json_array_size(arr) + 1, sizeof *v->groups);
 	json_array_foreach(arr, i, g) {
-		kb_syngroup *grp = &v->groups[v->ngroups++];
+		kb_syngroup *grp = &v->groups[v->ngroups];
+		grp->id = v->ngroups++;
 		char *lines = kb_xstrdup(json_string_value(g) ? json_string_value(g) : "");
 		char *save = NULL;
 		for (char *t = strtok_r(lines, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
@@ -103,12 +97,13 @@ static void load_synonyms(kb_vocab *v)
 	free(text);
 }
 
-kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, kb_vocab **out, char **errmsg)
+kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, const kb_words *words, kb_vocab **out, char **errmsg)
 {
 	(void)errmsg;
 	kb_vocab *v = kb_xcalloc(1, sizeof *v);
 	v->db = db;
 	v->an = an;
+	v->words = words;
 	load_synonyms(v);
 	*out = v;
 	return KB_OK;
@@ -132,13 +127,6 @@ void kb_vocab_free(kb_vocab *v)
 		free(v->groups[g].terms);
 	}
 	free(v->groups);
-	for (size_t i = 0; i < v->nwords; i++)
-		free(v->words[i]);
-	free(v->words);
-	free(v->cps);
-	free(v->start);
-	free(v->freq);
-	free(v->masks);
 	free(v);
 }
 
@@ -170,7 +158,7 @@ size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, const kb_syng
 
 static size_t freq(kb_vocab *v, const char *term)
 {
-	return kb_db_termfreq(v->db, term);
+	return kb_words_freq(v->words, term);
 }
 
 struct tr_ctx {
@@ -366,69 +354,6 @@ static void split_parts(kb_vocab *v, kb_wforms *f, const char *word)
 
 /* ---- spelling ---- */
 
-static size_t to_cps(const char *s, uint32_t *out, size_t max)
-{
-	size_t n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p && n < max) {
-		uint32_t c = *p++;
-		int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-		c &= extra == 3 ? 0x07 : extra == 2 ? 0x0F : extra == 1 ? 0x1F : 0x7F;
-		while (extra-- > 0 && (*p & 0xC0) == 0x80)
-			c = (c << 6) | (*p++ & 0x3F);
-		out[n++] = c;
-	}
-	return n;
-}
-
-static uint64_t letter_mask(const uint32_t *cps, size_t n)
-{
-	uint64_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		m |= 1ULL << (cps[i] % 64);
-	return m;
-}
-
-static bool take_word(void *ctx, const char *term, size_t f)
-{
-	kb_vocab *v = ctx;
-	unsigned char c = (unsigned char)term[0];
-	/* exact words only: prefixed terms start with an upper-case letter */
-	if ((c >= 'A' && c <= 'Z') || strlen(term) > MAX_CODEPOINTS * 2)
-		return true;
-	uint32_t cps[MAX_CODEPOINTS];
-	size_t n = to_cps(term, cps, MAX_CODEPOINTS);
-	v->words = kb_xrealloc(v->words, (v->nwords + 1) * sizeof *v->words);
-	v->freq = kb_xrealloc(v->freq, (v->nwords + 1) * sizeof *v->freq);
-	v->masks = kb_xrealloc(v->masks, (v->nwords + 1) * sizeof *v->masks);
-	v->masks[v->nwords] = letter_mask(cps, n);
-	v->start = kb_xrealloc(v->start, (v->nwords + 2) * sizeof *v->start);
-	size_t at = v->nwords ? v->start[v->nwords] : 0;
-	v->cps = kb_xrealloc(v->cps, (at + n) * sizeof *v->cps);
-	memcpy(v->cps + at, cps, n * sizeof *cps);
-	v->start[v->nwords] = at;
-	v->start[v->nwords + 1] = at + n;
-	v->words[v->nwords] = kb_xstrdup(term);
-	v->freq[v->nwords] = f;
-	v->nwords++;
-	return true;
-}
-
-static void load_words(kb_vocab *v)
-{
-	if (v->loaded)
-		return;
-	v->loaded = true;
-	/* words start with a lower-case letter, a digit or a multi-byte character; prefixed terms with
-	 * A-Z, and there are many more of them: ask for the words' first bytes only */
-	for (int b = 1; b < 256; b++) {
-		char first[2] = { (char)b, '\0' };
-		if ((b >= 'A' && b <= 'Z') || (b < '0' && b != '\'') || (b >= 0x80 && b < 0xC2))
-			continue;
-		kb_db_terms(v->db, first, take_word, v, NULL);
-	}
-}
-
 /* Optimal string alignment distance (a swap of two neighbours is one edit: hopsital → hospital),
  * or max + 1 once it is certainly more than max. */
 static int distance(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int max)
@@ -477,29 +402,34 @@ static bool is_acronym(const char *typed)
 static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const char *typed)
 {
 	uint32_t q[MAX_CODEPOINTS];
-	size_t n = to_cps(word, q, MAX_CODEPOINTS);
+	size_t n = kb_utf8_decode(word, q, MAX_CODEPOINTS);
 	if (n < 4 || n >= MAX_CODEPOINTS || is_acronym(typed))
 		return;
 	for (const char *p = word; *p; p++)
 		if (*p >= '0' && *p <= '9')
 			return;
-	load_words(v);
 	int max = n <= 7 ? 1 : 2;
 	size_t best[MAX_CORRECTIONS];
 	int bestd[MAX_CORRECTIONS];
 	size_t nbest = 0;
-	uint64_t qmask = letter_mask(q, n);
-	for (size_t i = 0; i < v->nwords; i++) {
-		/* each edit changes at most two letters of the set: a cheap test before the real one */
-		if (__builtin_popcountll(qmask ^ v->masks[i]) > 2 * max)
+	uint64_t qmask = kb_letter_mask(q, n);
+	size_t nwords = kb_words_count(v->words);
+	for (size_t i = 0; i < nwords; i++) {
+		kb_word cand = kb_words_at(v->words, i);
+		/* each edit changes the length by at most one and at most two letters of the set: cheap
+		 * tests before the real one */
+		if ((cand.ncp > n ? cand.ncp - n : n - cand.ncp) > (size_t)max || cand.ncp >= MAX_CODEPOINTS ||
+		    __builtin_popcountll(qmask ^ cand.mask) > 2 * max)
 			continue;
-		size_t m = v->start[i + 1] - v->start[i];
-		int d = distance(q, n, v->cps + v->start[i], m, max);
+		uint32_t cps[MAX_CODEPOINTS];
+		size_t m = kb_utf8_decode(cand.word, cps, MAX_CODEPOINTS);
+		int d = distance(q, n, cps, m, max);
 		if (d > max || d == 0)
 			continue;
 		/* keep the closest, then the most frequent */
 		size_t pos = nbest;
-		while (pos > 0 && (d < bestd[pos - 1] || (d == bestd[pos - 1] && v->freq[i] > v->freq[best[pos - 1]])))
+		while (pos > 0 && (d < bestd[pos - 1] ||
+		                   (d == bestd[pos - 1] && cand.freq > kb_words_at(v->words, best[pos - 1]).freq)))
 			pos--;
 		if (pos >= MAX_CORRECTIONS)
 			continue;
@@ -514,12 +444,13 @@ static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const c
 		if (bestd[i] > bestd[0])
 			break;
 		kb_buf why = { 0 };
-		kb_buf_printf(&why, "%s → %s (spelling)", typed, v->words[best[i]]);
-		add_word(v, f, v->words[best[i]], KB_GRADE_SPELLING, KB_GRADE_SPELLING, why.s);
+		const char *fix = kb_words_at(v->words, best[i]).word;
+		kb_buf_printf(&why, "%s → %s (spelling)", typed, fix);
+		add_word(v, f, fix, KB_GRADE_SPELLING, KB_GRADE_SPELLING, why.s);
 		kb_buf_free(&why);
 	}
 	if (nbest)
-		f->correction = kb_xstrdup(v->words[best[0]]);
+		f->correction = kb_xstrdup(kb_words_at(v->words, best[0]).word);
 }
 
 void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *f)

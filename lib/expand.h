@@ -2,13 +2,14 @@
  * spelling correction, and the synonym groups of synonyms.txt. The query side's knowledge of the
  * index's vocabulary lives here; search.c turns the forms into an engine query.
  *
- * A kb_vocab belongs to one searcher (one thread). Depends on analyzer, compound, engine. */
+ * A kb_vocab belongs to one searcher (one thread). Depends on analyzer, compound, engine, words. */
 #ifndef KB_EXPAND_H
 #define KB_EXPAND_H
 #include <stdbool.h>
 #include <stddef.h>
 #include "analyzer.h"
 #include "engine.h"
+#include "words.h"
 
 /* How far a form is from what was typed; a document matching a closer form ranks higher. */
 typedef enum {
@@ -44,13 +45,14 @@ typedef struct {
 typedef struct {
 	kb_synterm *terms; /* owned */
 	size_t n;
+	size_t id;         /* its place in synonyms.txt, which names its index term (synmatch.h) */
 } kb_syngroup;
 
 typedef struct kb_vocab kb_vocab;
 
-/* Reads the synonym groups from the index; the word list for spelling is read on first need.
- * db and an are borrowed and must outlive the vocab. */
-kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, kb_vocab **out, char **errmsg);
+/* Reads the synonym groups from the index. db, an and words (the index's vocabulary) are borrowed
+ * and must outlive the vocab. */
+kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, const kb_words *words, kb_vocab **out, char **errmsg);
 void kb_vocab_free(kb_vocab *v);
 
 /* The forms of a folded query word; typed is the word as the user wrote it (for acronyms, which are

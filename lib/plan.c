@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "synmatch.h"
 #include "util.h"
 
 /* Each grade is a synonym of its own forms (see kb_grade), weighted apart. A document holding the
@@ -13,6 +14,7 @@ static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
 #define W_PARTS 0.6 /* all the parts of a compound, as separate words */
 #define W_SYN   0.5 /* another term of the word's synonym group, per word typed: a phrase weighs
                        as much as its words together, so a longer alternative is scaled down */
+#define W_GROUP 1.2 /* a synonym group's index term (any of its terms), per word typed */
 #define W_TRANS 0.9 /* a dictionary translation into the other language, per word typed */
 #define W_UNIT  2.0 /* a legal reference cited as a unit */
 #define W_ALL   1.0 /* a document holding every clause gets their weight once more */
@@ -93,6 +95,18 @@ static kb_eq *exact_and_stems(struct ctx *c, const char *word)
 	kb_eq *syn = kb_eq_new(KB_EQ_SYNONYM);
 	kb_analyzer_query_terms(c->an, word, add_exact_or_stem, syn);
 	return syn;
+}
+
+static void mark_term(void *p, const char *term, kb_form form)
+{
+	(void)form;
+	kb_termset_add(p, term);
+}
+
+/* Marks a word's forms in snippets without asking for them. */
+static void mark_word(struct ctx *c, const char *word)
+{
+	kb_analyzer_query_terms(c->an, word, mark_term, &c->plan->marks);
 }
 
 static kb_eq *plain_word(struct ctx *c, const char *word)
@@ -285,21 +299,30 @@ static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop)
 	return q;
 }
 
-/* Adds to the OR `into` every other term of synonym group g than the one matched (typed as text,
- * over k words, the first of them typed_word). */
+/* Adds to the OR `into` the other terms of synonym group g than the one matched (typed as text,
+ * over k words, the first of them typed_word): the group's one index term (see synmatch.h), which
+ * every section holding any term of the group has, weighted as the k words; the other terms' words
+ * are marked in snippets and explain the hits that hold them. */
 static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const char *typed_word, size_t k,
                          const kb_syngroup *g, size_t matched)
 {
+	bool any = false;
 	for (size_t t = 0; t < g->n; t++) {
 		if (t == matched)
 			continue;
 		const kb_synterm *st = &g->terms[t];
-		kb_eq *alt = st->nwords == 1 ? plain_word(c, st->words[0]) : phrase_query(c, st->words, st->nwords);
-		kb_eq_add(into, kb_eq_scale(alt, W_SYN * (double)k / (double)st->nwords));
+		any = true;
+		for (size_t w = 0; w < st->nwords; w++)
+			mark_word(c, st->words[w]);
 		kb_buf why = { 0 };
 		kb_buf_printf(&why, "%s → %s (synonym)", text, st->text);
 		add_why_words(c, st->words, st->nwords, why.s, typed_word);
 		kb_buf_free(&why);
+	}
+	if (any) {
+		char term[KB_SYNTERM_MAX];
+		kb_synmatch_term(g->id, term);
+		kb_eq_add(into, kb_eq_scale(kb_eq_term(term), W_GROUP * (double)k));
 	}
 }
 

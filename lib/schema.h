@@ -14,6 +14,9 @@
 #define KB_SLOT_LANG    2
 #define KB_SLOT_UPDATED 3
 
+/* Besides its words' terms (analyzer.h), a section holds "S<g>" for each synonym group g of which
+ * it holds a term, with no positions (synmatch.h). */
+
 /* boolean terms (no weight) */
 #define KB_BOOL_ID     "XD" /* + document id */
 #define KB_BOOL_TYPE   "XT" /* + type */
@@ -41,6 +44,6 @@
 #define KB_META_BUILT   "built"    /* when the index was built (ISO 8601) */
 #define KB_META_VERSION "version"  /* schema version: an index of another version is rebuilt */
 #define KB_META_LEXICON "lexicon"  /* the word list the index was analysed with */
-#define KB_SCHEMA_VERSION "3"
+#define KB_SCHEMA_VERSION "4"
 
 #endif

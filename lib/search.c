@@ -18,6 +18,7 @@
 struct kb_searcher {
 	kb_db *db;
 	kb_analyzer *an;
+	kb_words *words;
 	kb_vocab *vocab;
 	size_t ndocs;
 };
@@ -29,10 +30,10 @@ static bool count_key(void *ctx, const char *key)
 	return true;
 }
 
-kb_status kb_searcher_open(const char *path, kb_searcher **out, char **errmsg)
+kb_status kb_searcher_open_like(const char *path, const kb_searcher *like, kb_searcher **out, char **errmsg)
 {
 	kb_searcher *s = kb_xcalloc(1, sizeof *s);
-	char *version = NULL;
+	char *version = NULL, *uuid = NULL;
 	kb_status rc = kb_db_open(path, &s->db, errmsg);
 	if (rc == KB_OK)
 		rc = kb_db_meta(s->db, KB_META_VERSION, &version, errmsg);
@@ -44,8 +45,16 @@ kb_status kb_searcher_open(const char *path, kb_searcher **out, char **errmsg)
 	if (rc == KB_OK)
 		rc = kb_analyzer_new(&s->an, errmsg);
 	if (rc == KB_OK)
-		rc = kb_vocab_new(s->db, s->an, &s->vocab, errmsg);
+		rc = kb_db_uuid(s->db, &uuid, errmsg);
+	/* the vocabulary of the same version of the index is the same: read it once for all threads */
+	if (rc == KB_OK && like && like->words && strcmp(kb_words_source(like->words), uuid) == 0)
+		s->words = kb_words_ref(like->words);
+	else if (rc == KB_OK)
+		rc = kb_words_load(s->db, &s->words, errmsg);
+	if (rc == KB_OK)
+		rc = kb_vocab_new(s->db, s->an, s->words, &s->vocab, errmsg);
 	free(version);
+	free(uuid);
 	if (rc != KB_OK) {
 		kb_searcher_close(s);
 		s = NULL;
@@ -54,14 +63,25 @@ kb_status kb_searcher_open(const char *path, kb_searcher **out, char **errmsg)
 	return rc;
 }
 
+kb_status kb_searcher_open(const char *path, kb_searcher **out, char **errmsg)
+{
+	return kb_searcher_open_like(path, NULL, out, errmsg);
+}
+
 void kb_searcher_close(kb_searcher *s)
 {
 	if (!s)
 		return;
 	kb_vocab_free(s->vocab);
+	kb_words_unref(s->words);
 	kb_db_close(s->db);
 	kb_analyzer_free(s->an);
 	free(s);
+}
+
+const char *kb_searcher_version(const kb_searcher *s)
+{
+	return kb_words_source(s->words);
 }
 
 size_t kb_searcher_ndocs(kb_searcher *s)
@@ -196,6 +216,15 @@ static kb_status exclude_documents(kb_searcher *s, kb_plan *plan, char **errmsg)
 	return rc;
 }
 
+/* Each term is looked for once in the hits, however many explanations name it. */
+static void add_probe(const char **probes, size_t *n, const char *term)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(probes[i], term) == 0)
+			return;
+	probes[(*n)++] = term;
+}
+
 kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out, char **errmsg)
 {
 	double t0 = kb_now_ms();
@@ -218,11 +247,11 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 		const char **probes = kb_xcalloc(plan.nwhys * 7 + 1, sizeof *probes);
 		size_t nprobes = 0;
 		for (size_t i = 0; i < plan.nwhys; i++) {
-			probes[nprobes++] = plan.whys[i].term;
+			add_probe(probes, &nprobes, plan.whys[i].term);
 			for (size_t k = 0; k < plan.whys[i].nas_typed; k++)
-				probes[nprobes++] = plan.whys[i].as_typed[k];
+				add_probe(probes, &nprobes, plan.whys[i].as_typed[k]);
 			for (size_t k = 0; k < plan.whys[i].nalso; k++)
-				probes[nprobes++] = plan.whys[i].also[k];
+				add_probe(probes, &nprobes, plan.whys[i].also[k]);
 		}
 		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_ID,
 		                  .facet_slots = facet_slots, .nfacets = 2, .probes = probes,

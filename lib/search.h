@@ -19,6 +19,11 @@ typedef struct kb_searcher kb_searcher;
 
 /* Opens the index file at path. *out is NULL on failure. */
 kb_status kb_searcher_open(const char *path, kb_searcher **out, char **errmsg);
+/* The same, sharing like's vocabulary (read-only, reference-counted) when like is open on the same
+ * version of the index; else reading its own. like (borrowed, may be NULL) may be used by another
+ * thread meanwhile and may be closed before or after the new searcher. */
+kb_status kb_searcher_open_like(const char *path, const kb_searcher *like, kb_searcher **out,
+                                char **errmsg);
 void kb_searcher_close(kb_searcher *s);
 
 typedef struct {
@@ -44,6 +49,10 @@ kb_status kb_search_doc(kb_searcher *s, const char *id, json_t **out, char **err
  * json_decref()) is {"query": q, "suggestions": [...]}. KB_ERR_INVALID for a q that is too long or
  * not UTF-8. */
 kb_status kb_search_suggest(kb_searcher *s, const char *q, size_t limit, json_t **out, char **errmsg);
+
+/* Which version of the index file s reads (its UUID, new with each build). Borrowed; valid while
+ * s is open. */
+const char *kb_searcher_version(const kb_searcher *s);
 
 /* The number of documents (not sections) in the index. */
 size_t kb_searcher_ndocs(kb_searcher *s);

@@ -150,6 +150,21 @@ bool kb_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+size_t kb_utf8_decode(const char *s, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p && n < max) {
+		uint32_t c = *p++;
+		int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+		c &= extra == 3 ? 0x07 : extra == 2 ? 0x0F : extra == 1 ? 0x1F : 0x7F;
+		while (extra-- > 0 && (*p & 0xC0) == 0x80)
+			c = (c << 6) | (*p++ & 0x3F);
+		out[n++] = c;
+	}
+	return n;
+}
+
 double kb_now_ms(void)
 {
 	struct timespec ts;

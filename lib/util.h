@@ -6,6 +6,7 @@
 #define KB_UTIL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *kb_xmalloc(size_t n);                 /* never NULL */
 void *kb_xcalloc(size_t n, size_t size);    /* never NULL */
@@ -35,6 +36,9 @@ void kb_buf_free(kb_buf *b);
 
 /* True when s (n bytes) is well-formed UTF-8 without NUL bytes. */
 bool kb_utf8_valid(const char *s, size_t n);
+
+/* Decodes up to max code points of the UTF-8 string s (NUL-terminated) into out; returns how many. */
+size_t kb_utf8_decode(const char *s, uint32_t *out, size_t max);
 
 /* Monotonic clock in milliseconds, for took_ms. */
 double kb_now_ms(void);

@@ -24,6 +24,10 @@ static atomic_uint generation = 1;
 static atomic_size_t ndocs;
 static _Atomic double replaced_at; /* CLOCK_REALTIME seconds */
 static pthread_key_t key;
+/* The newest index's vocabulary is read once and shared: each thread opens its searcher "like"
+ * this one, which served.c keeps open only for that. Guarded by model_lock. */
+static kb_searcher *model;
+static pthread_mutex_t model_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t watcher;
 static atomic_bool stopping;
 
@@ -63,7 +67,7 @@ bool kb_served_start(const char *db_path, char **errmsg)
 	if (kb_searcher_open(db_path, &s, errmsg) != KB_OK)
 		return false;
 	atomic_store(&ndocs, kb_searcher_ndocs(s));
-	kb_searcher_close(s);
+	model = s;
 	struct stat st;
 	if (stat(db_path, &st) == 0)
 		atomic_store(&replaced_at, (double)st.st_mtim.tv_sec);
@@ -86,6 +90,10 @@ void kb_served_stop(void)
 		slot_free(sl);
 		pthread_setspecific(key, NULL);
 	}
+	pthread_mutex_lock(&model_lock);
+	kb_searcher_close(model);
+	model = NULL;
+	pthread_mutex_unlock(&model_lock);
 	free(path);
 	path = NULL;
 }
@@ -93,6 +101,25 @@ void kb_served_stop(void)
 void kb_served_reload(void)
 {
 	atomic_fetch_add(&generation, 1);
+}
+
+/* Opens a searcher sharing the model's vocabulary; when the index is newer than the model, the
+ * model moves on to it, so the other threads share the new vocabulary too. */
+static kb_status open_shared(kb_searcher **out, char **err)
+{
+	pthread_mutex_lock(&model_lock);
+	kb_status rc = kb_searcher_open_like(path, model, out, err);
+	kb_searcher *next = NULL;
+	if (rc == KB_OK && (!model || strcmp(kb_searcher_version(model), kb_searcher_version(*out)) != 0) &&
+	    kb_searcher_open_like(path, *out, &next, NULL) == KB_OK &&
+	    strcmp(kb_searcher_version(next), kb_searcher_version(*out)) == 0) {
+		kb_searcher_close(model);
+		model = next;
+		next = NULL;
+	}
+	kb_searcher_close(next);
+	pthread_mutex_unlock(&model_lock);
+	return rc;
 }
 
 kb_searcher *kb_served_get(void)
@@ -107,7 +134,7 @@ kb_searcher *kb_served_get(void)
 		return sl->s;
 	kb_searcher *s = NULL;
 	char *err = NULL;
-	if (kb_searcher_open(path, &s, &err) == KB_OK) {
+	if (open_shared(&s, &err) == KB_OK) {
 		kb_searcher_close(sl->s);
 		sl->s = s;
 		atomic_store(&ndocs, kb_searcher_ndocs(s));

@@ -117,6 +117,32 @@ def test_incremental_build_reports_changes_and_equals_a_full_build(tmp_path):
         b.stop()
 
 
+def test_a_new_synonym_group_reaches_every_document_of_an_incremental_build(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    db = str(tmp_path / "inc.db")
+    assert run([prog("atmp-index"), "--corpus", corpus, "--db", db]).returncode == 0
+    d = Daemon(db)
+    try:
+        ids = {h["id"] for h in d.search("kvalitetsrevisor", limit=50)[1]["hits"]}
+    finally:
+        d.stop()
+    assert "guidance/hospitalsundtagelse" not in ids
+    # the new group ties a word no document holds to one the hospital exemption guidance holds
+    with open(os.path.join(corpus, "synonyms.txt"), "a", encoding="utf-8") as f:
+        f.write("\nkvalitetsrevisor, hospitalsundtagelse\n")
+    r = run([prog("atmp-index"), "--corpus", corpus, "--db", db])
+    assert r.returncode == 0, r.stderr
+    assert "0 unchanged" in r.stdout, r.stdout  # every document analysed again
+    d = Daemon(db)
+    try:
+        hits = d.search("kvalitetsrevisor", limit=50)[1]["hits"]
+    finally:
+        d.stop()
+    found = {h["id"]: h for h in hits}
+    assert "guidance/hospitalsundtagelse" in found, [h["id"] for h in hits]
+    assert any("(synonym)" in w for w in found["guidance/hospitalsundtagelse"].get("why", []))
+
+
 def test_links_between_documents_lead_to_the_document_view(daemon):
     status, _, body = daemon.get("/api/doc/faq/klinikere")
     html = json.loads(body)["html"]

@@ -1,0 +1,103 @@
+/* words: the index's vocabulary in memory (words.h), read from a small index built here. */
+#include "harness.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "words.h"
+
+static char dir[] = "/tmp/atmp-test-words-XXXXXX";
+
+static void add(kb_writer *w, const char *const *terms)
+{
+	kb_wdoc *d = kb_wdoc_new();
+	for (size_t i = 0; terms[i]; i++)
+		kb_wdoc_posting(d, terms[i], (unsigned)i, 1);
+	kb_writer_add(w, d, NULL);
+	kb_wdoc_free(d);
+}
+
+static kb_db *make_index(void)
+{
+	char sub[64], file[64];
+	snprintf(sub, sizeof sub, "%s/db", dir);
+	snprintf(file, sizeof file, "%s/index", dir);
+	kb_writer *w = NULL;
+	if (kb_writer_open(sub, &w, NULL) != KB_OK)
+		return NULL;
+	static const char *const a[] = { "genterapi", "ZDgenterapi", "Cgen", "Cterapi", "XDdoc1", "S3", NULL };
+	static const char *const b[] = { "genterapien", "ZDgenterapi", "hospital", "ZEhospit", "ærlig", "42", NULL };
+	static const char *const c[] = { "genterapi", "hospitalet", NULL };
+	add(w, a);
+	add(w, b);
+	add(w, c);
+	kb_writer_close(w, NULL);
+	kb_db *db = NULL;
+	if (kb_compact_single(sub, file, NULL) != KB_OK || kb_db_open(file, &db, NULL) != KB_OK)
+		return NULL;
+	return db;
+}
+
+static void test_words(kb_db *db)
+{
+	kb_words *w = NULL;
+	CHECK(kb_words_load(db, &w, NULL) == KB_OK && w);
+	if (!w)
+		return;
+	/* words, stems and parts with how many sections hold them */
+	CHECK(kb_words_freq(w, "genterapi") == 2);
+	CHECK(kb_words_freq(w, "genterapien") == 1);
+	CHECK(kb_words_freq(w, "ZDgenterapi") == 2);
+	CHECK(kb_words_freq(w, "ZEhospit") == 1);
+	CHECK(kb_words_freq(w, "Cterapi") == 1);
+	CHECK(kb_words_freq(w, "ærlig") == 1);
+	CHECK(kb_words_freq(w, "42") == 1);
+	/* not there, or not kept: document ids and group terms are no words */
+	CHECK(kb_words_freq(w, "genterap") == 0);
+	CHECK(kb_words_freq(w, "genterapierne") == 0);
+	CHECK(kb_words_freq(w, "XDdoc1") == 0);
+	CHECK(kb_words_freq(w, "S3") == 0);
+	CHECK(kb_words_freq(w, "") == 0);
+
+	/* the words for spelling, in byte order, with their letters */
+	CHECK(kb_words_count(w) == 6);
+	const char *want[] = { "42", "genterapi", "genterapien", "hospital", "hospitalet", "ærlig" };
+	for (size_t i = 0; i < kb_words_count(w) && i < 6; i++)
+		CHECK_STR(kb_words_at(w, i).word, want[i]);
+	kb_word ae = kb_words_at(w, 5);
+	CHECK(ae.ncp == 5 && ae.freq == 1);
+	uint32_t cps[] = { 0xE6, 'r', 'l', 'i', 'g' };
+	CHECK(ae.mask == kb_letter_mask(cps, 5));
+
+	/* shared: the last reference frees it */
+	char *uuid = NULL;
+	kb_db_uuid(db, &uuid, NULL);
+	CHECK(uuid && strcmp(kb_words_source(w), uuid) == 0 && strlen(uuid) == 36);
+	free(uuid);
+	kb_words *again = kb_words_ref(w);
+	CHECK(again == w);
+	kb_words_unref(w);
+	CHECK(kb_words_freq(again, "hospital") == 1);
+	kb_words_unref(again);
+	kb_words_unref(NULL);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	kb_db *db = make_index();
+	CHECK(db != NULL);
+	if (db)
+		test_words(db);
+	kb_db_close(db);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	TEST_END();
+}
