@@ -410,16 +410,16 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
 		// which is how field weights (a title word counts several times) reach the ranking.
 		enq.set_weighting_scheme(Xapian::BM25Weight(KB_BM25_K1, 0, 1, 0.5, 0.5));
-		if (o->collapse_slot >= 0) {
+		if (o->collapse_slot >= 0 && !getenv("NOCOLLAPSE")) {
 			enq.set_collapse_key(o->collapse_slot);
-			enq.set_sort_by_relevance_then_value(o->collapse_slot, false);
+			if (!getenv("NOSORT")) enq.set_sort_by_relevance_then_value(o->collapse_slot, false);
 		}
 		FacetSpy spy(o->collapse_slot, o->facet_slots, o->nfacets);
-		enq.add_matchspy(&spy);
+		if (!getenv("NOSPY")) enq.add_matchspy(&spy);
 		// Up to KB_CHECK_AT_LEAST (500) sections are looked at whatever the page: below that the spy sees
 		// every match, so total and the facets are exact (always, for a curated corpus of this size);
 		// above it Xapian stops once the top hits are certain, and both become estimates.
-		Xapian::doccount check = std::max<Xapian::doccount>(o->offset + o->limit, KB_CHECK_AT_LEAST);
+		Xapian::doccount check = std::max<Xapian::doccount>(o->offset + o->limit, getenv("CHECK") ? atoi(getenv("CHECK")) : KB_CHECK_AT_LEAST);
 		Xapian::MSet ms = enq.get_mset(o->offset, o->limit, check);
 		r->total = spy.calls < check ? spy.distinct()
 		                             : std::max<size_t>(ms.get_matches_estimated(), spy.distinct());

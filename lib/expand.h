@@ -45,7 +45,7 @@ typedef struct {
 typedef struct {
 	kb_synterm *terms; /* owned */
 	size_t n;
-	size_t id;         /* its place in synonyms.txt, which names its index term (synmatch.h) */
+	size_t id;         /* its place in synonyms.txt, which names its terms' index terms (synmatch.h) */
 } kb_syngroup;
 
 typedef struct kb_vocab kb_vocab;

@@ -14,7 +14,8 @@ static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
 #define W_PARTS 0.6 /* all the parts of a compound, as separate words */
 #define W_SYN   0.5 /* another term of the word's synonym group, per word typed: a phrase weighs
                        as much as its words together, so a longer alternative is scaled down */
-#define W_GROUP 1.2 /* a synonym group's index term (any of its terms), per word typed */
+#define W_GROUP 0.7 /* a synonym group's index term (any of its terms), per word typed */
+#define W_PHRASE_TERM 1.0 /* a phrase asked for by its synonym term, per word */
 #define W_TRANS 0.9 /* a dictionary translation into the other language, per word typed */
 #define W_UNIT  2.0 /* a legal reference cited as a unit */
 #define W_ALL   1.0 /* a document holding every clause gets their weight once more */
@@ -300,18 +301,19 @@ static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop)
 }
 
 /* Adds to the OR `into` the other terms of synonym group g than the one matched (typed as text,
- * over k words, the first of them typed_word): the group's one index term (see synmatch.h), which
- * every section holding any term of the group has, weighted as the k words; the other terms' words
- * are marked in snippets and explain the hits that hold them. */
+ * over k words, the first of them typed_word): each by its index term (see synmatch.h), together
+ * weighted as the k words typed; their words are marked in snippets and explain the hits. */
 static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const char *typed_word, size_t k,
                          const kb_syngroup *g, size_t matched)
 {
-	bool any = false;
+	kb_eq *alts = kb_eq_new(KB_EQ_SYNONYM);
 	for (size_t t = 0; t < g->n; t++) {
 		if (t == matched)
 			continue;
 		const kb_synterm *st = &g->terms[t];
-		any = true;
+		char term[KB_SYNTERM_MAX];
+		kb_synmatch_term(g->id, t, term);
+		kb_eq_add(alts, kb_eq_term(term));
 		for (size_t w = 0; w < st->nwords; w++)
 			mark_word(c, st->words[w]);
 		kb_buf why = { 0 };
@@ -319,11 +321,10 @@ static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const cha
 		add_why_words(c, st->words, st->nwords, why.s, typed_word);
 		kb_buf_free(&why);
 	}
-	if (any) {
-		char term[KB_SYNTERM_MAX];
-		kb_synmatch_term(g->id, term);
-		kb_eq_add(into, kb_eq_scale(kb_eq_term(term), W_GROUP * (double)k));
-	}
+	if (alts->nkids)
+		kb_eq_add(into, kb_eq_scale(alts, W_GROUP * (double)k));
+	else
+		kb_eq_free(alts);
 }
 
 /* What "-word" excludes: the word as typed and its stems, or the phrase, never a correction,
@@ -349,6 +350,18 @@ static kb_eq *negated_query(struct ctx *c, const kb_qnode *nd)
 	return q;
 }
 
+/* A phrase (or a word such as "CAR-T") that is a term of a synonym group is asked for by that
+ * term's index term (synmatch.h), which stands where its words do, in a row: the same documents
+ * as the phrase's, without reading a position. */
+static kb_eq *term_as_typed(struct ctx *c, const unit *u, const kb_syngroup *g, size_t matched)
+{
+	char term[KB_SYNTERM_MAX];
+	kb_synmatch_term(g->id, matched, term);
+	for (size_t w = 0; w < u->n; w++)
+		mark_word(c, u->words[w]);
+	return kb_eq_scale(kb_eq_term(term), W_PHRASE_TERM * (double)u->n);
+}
+
 /* The query for units[i, i + k) that together are a term of a synonym group: what was typed, or,
  * less, any other term of the group. */
 static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, const kb_syngroup *g, size_t matched)
@@ -356,7 +369,10 @@ static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, const kb_syngr
 	kb_eq *typed = kb_eq_new(KB_EQ_AND);
 	kb_buf text = { 0 };
 	for (size_t i = 0; i < k; i++) {
-		kb_eq_add(typed, unit_query(c, &units[i], false));
+		if (k == 1 && units[0].n > 1)
+			kb_eq_add(typed, term_as_typed(c, &units[0], g, matched));
+		else
+			kb_eq_add(typed, unit_query(c, &units[i], false));
 		if (i)
 			kb_buf_addc(&text, ' ');
 		kb_buf_adds(&text, units[i].node->text);

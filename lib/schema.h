@@ -14,8 +14,8 @@
 #define KB_SLOT_LANG    2
 #define KB_SLOT_UPDATED 3
 
-/* Besides its words' terms (analyzer.h), a section holds "S<g>" for each synonym group g of which
- * it holds a term, with no positions (synmatch.h). */
+/* Besides its words' terms (analyzer.h), a section holds "S<g>:<t>" where it holds term t of
+ * synonym group g, with no positions (synmatch.h). */
 
 /* boolean terms (no weight) */
 #define KB_BOOL_ID     "XD" /* + document id */

@@ -13,6 +13,7 @@ enum { K_EXACT, K_DA, K_EN, K_PART, K_N };
 
 typedef struct {
 	size_t group;
+	size_t index;     /* its place in the group */
 	size_t nwords;
 	char **forms;     /* owned; nwords * K_N, word w's form of kind k at [w * K_N + k]; "" for none */
 } sterm;
@@ -56,14 +57,17 @@ static void take_form(void *ctx, const char *term, kb_form form)
 	}
 }
 
-static void add_term(kb_synmatch *m, kb_analyzer *an, size_t g, const char *text)
+/* Adds a term of group g; returns whether it has any words (a term without is not counted). */
+static bool add_term(kb_synmatch *m, kb_analyzer *an, size_t g, size_t index, const char *text)
 {
 	kb_tokens t = { 0 };
 	kb_analyze(an, text, strlen(text), 0, &t);
-	if (t.n) {
+	bool words = t.n > 0;
+	if (words) {
 		m->terms = kb_xrealloc(m->terms, (m->nterms + 1) * sizeof *m->terms);
 		sterm *st = &m->terms[m->nterms++];
 		st->group = g;
+		st->index = index;
 		st->nwords = t.n;
 		st->forms = kb_xcalloc(t.n * K_N, sizeof *st->forms);
 		for (size_t w = 0; w < t.n; w++) {
@@ -74,6 +78,7 @@ static void add_term(kb_synmatch *m, kb_analyzer *an, size_t g, const char *text
 		}
 	}
 	kb_tokens_clear(&t);
+	return words;
 }
 
 kb_synmatch *kb_synmatch_new(kb_analyzer *an, char *const *groups, size_t n)
@@ -81,8 +86,9 @@ kb_synmatch *kb_synmatch_new(kb_analyzer *an, char *const *groups, size_t n)
 	kb_synmatch *m = kb_xcalloc(1, sizeof *m);
 	for (size_t g = 0; g < n; g++) {
 		char *lines = kb_xstrdup(groups[g]), *save = NULL;
+		size_t index = 0;
 		for (char *t = strtok_r(lines, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
-			add_term(m, an, g, t);
+			index += add_term(m, an, g, index, t);
 		free(lines);
 	}
 	m->keys = kb_xcalloc(m->nterms * K_N + 1, sizeof *m->keys);
@@ -112,9 +118,9 @@ void kb_synmatch_free(kb_synmatch *m)
 	free(m);
 }
 
-void kb_synmatch_term(size_t g, char *out)
+void kb_synmatch_term(size_t g, size_t t, char *out)
 {
-	snprintf(out, KB_SYNTERM_MAX, "S%zu", g);
+	snprintf(out, KB_SYNTERM_MAX, "S%zu:%zu", g, t);
 }
 
 /* The postings grouped by position: word i's terms are sorted[at[i] .. at[i + 1]). */
@@ -185,14 +191,14 @@ void kb_synmatch_find(const kb_synmatch *m, const kb_posting *p, size_t n,
 				const sterm *st = &m->terms[k->sterm];
 				if (strcmp(k->s, term) != 0 || (st->nwords > 1 && !rest_matches(&w, i, st, k->kind)))
 					continue;
-				bool seen = false; /* a group once per word, however many of its terms start there */
+				bool seen = false; /* a term once per word, however many of its forms are there */
 				for (size_t x = 0; x < nmarked && !seen; x++)
-					seen = marked[x] == st->group;
+					seen = marked[x] == k->sterm;
 				if (seen)
 					continue;
-				marked[nmarked++] = st->group;
+				marked[nmarked++] = k->sterm;
 				char t[KB_SYNTERM_MAX];
-				kb_synmatch_term(st->group, t);
+				kb_synmatch_term(st->group, st->index, t);
 				cb(ctx, t);
 			}
 		}

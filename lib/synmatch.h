@@ -1,8 +1,8 @@
 /* synmatch — finds the terms of synonyms.txt's groups in analysed text, so the indexer can give
- * every occurrence of any term of group g one more term, "S<g>". A query then asks for a group
- * with that one term instead of every other term of it, each a phrase in three forms: for the
- * common domain words with several multi-word synonyms, the difference between a few posting
- * lists and a few dozen, most of them positional.
+ * every occurrence of term t of group g one more term, "S<g>:<t>", without positions. A query
+ * then asks for another term of a group with that one term instead of a phrase in three forms
+ * (as written, Danish stems, English stems): for the domain words with several multi-word
+ * synonyms, the difference between a few plain posting lists and a few dozen positional ones.
  *
  * A group's term occurs where its words stand at consecutive positions, each as written or with
  * the same stem in the document's language (all words alike, as a phrase query matches); a
@@ -18,13 +18,15 @@
 typedef struct kb_synmatch kb_synmatch;
 
 /* The matcher for groups[0..n) (each group its terms, one a line, as the index's "synonyms"
- * metadata holds them; group g's index term is "S<g>"). Caller frees with kb_synmatch_free(). */
+ * metadata holds them; a line without words is no term and is not counted). Caller frees with
+ * kb_synmatch_free(). */
 kb_synmatch *kb_synmatch_new(kb_analyzer *an, char *const *groups, size_t n);
 void kb_synmatch_free(kb_synmatch *m);
 
-/* The index term of group g: "S" and g in decimal, into out (at least KB_SYNTERM_MAX bytes). */
-#define KB_SYNTERM_MAX 24
-void kb_synmatch_term(size_t g, char *out);
+/* The index term of term t of group g, "S<g>:<t>" in decimal, into out (at least KB_SYNTERM_MAX
+ * bytes). */
+#define KB_SYNTERM_MAX 48
+void kb_synmatch_term(size_t g, size_t t, char *out);
 
 /* One term of a text at a position, as kb_analyzer_index_text() gives them. */
 typedef struct {
@@ -32,8 +34,8 @@ typedef struct {
 	unsigned pos;
 } kb_posting;
 
-/* Calls cb(ctx, term) with the group term of each occurrence of a group's term among the postings
- * p[0..n) (in position order; several at one position are all that word's terms). */
+/* Calls cb(ctx, term) with the index term of each occurrence of a group's term among the postings
+ * p[0..n) (several at one position are all that word's terms). */
 void kb_synmatch_find(const kb_synmatch *m, const kb_posting *p, size_t n,
                       void (*cb)(void *ctx, const char *term), void *ctx);
 

@@ -132,6 +132,18 @@ def test_phrases_keep_word_order(kb):
     assert ids(kb, '"rod lang"') == []
 
 
+def test_a_phrase_that_is_a_synonym_keeps_its_order_and_finds_its_synonyms(kb):
+    # asked for by the synonym term's own index term, not by positions: the same documents
+    found = ids(kb, '"advanced therapy medicinal products"')
+    assert found[0] == "en/hospital"
+    assert "da/avancerede" in found  # "avancerede terapier", the group's Danish term
+    assert "en/hospital" not in ids(kb, '"products medicinal therapy advanced"')
+    assert "en/hospital" not in ids(kb, '"advanced medicinal therapy products"')
+    # inflected, the phrase still meets it (stems in a row), and marks its words in the snippet
+    h = hit(kb, '"advanced therapy medicinal product"', "en/hospital")
+    assert "<mark>advanced</mark> <mark>therapy</mark>" in h["snippet"], h["snippet"]
+
+
 def test_graded_matching_as_typed_then_stem_then_other_spellings_and_synonyms(kb):
     found = [i for i in ids(kb, "børn") if i.startswith("graded/")]
     # a folded spelling and a synonym are one grade: their order between them is the ranking's

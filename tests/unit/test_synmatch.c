@@ -71,26 +71,31 @@ static void test_terms(void)
 	                   "GMP\ngood manufacturing practice", "center\ncentre" };
 	kb_synmatch *m = kb_synmatch_new(an, groups, 4);
 	char t[KB_SYNTERM_MAX];
-	kb_synmatch_term(12, t);
-	CHECK_STR(t, "S12");
+	kb_synmatch_term(12, 3, t);
+	CHECK_STR(t, "S12:3");
 
 	/* a multi-word term: its words in a row, as written or with the document language's stems */
-	CHECK_STR(groups_in(m, "New cell therapy trials", KB_LANG_EN), "S0");
-	CHECK_STR(groups_in(m, "Two cell therapies were approved", KB_LANG_EN), "S0");
+	CHECK_STR(groups_in(m, "New cell therapy trials", KB_LANG_EN), "S0:1");
+	CHECK_STR(groups_in(m, "Two cell therapies were approved", KB_LANG_EN), "S0:1");
 	CHECK_STR(groups_in(m, "the therapy of a cell", KB_LANG_EN), "");
-	CHECK_STR(groups_in(m, "cell, therapy", KB_LANG_EN), "S0"); /* punctuation is not a word */
-	CHECK_STR(groups_in(m, "Good Manufacturing Practice applies", KB_LANG_EN), "S2");
+	CHECK_STR(groups_in(m, "cell, therapy", KB_LANG_EN), "S0:1"); /* punctuation is not a word */
+	CHECK_STR(groups_in(m, "Good Manufacturing Practice applies", KB_LANG_EN), "S2:1");
 	CHECK_STR(groups_in(m, "good manufacturing", KB_LANG_EN), "");
 	/* a one-word term: as written, inflected, and as an acronym */
-	CHECK_STR(groups_in(m, "Celleterapien virker", KB_LANG_DA), "S0");
-	CHECK_STR(groups_in(m, "krav til GMP", KB_LANG_DA), "S2");
-	/* two groups in one text, each once per occurrence */
-	CHECK_STR(groups_in(m, "GMP for celleterapi og hospitalsundtagelsen", KB_LANG_DA), "S2 S0 S1");
+	CHECK_STR(groups_in(m, "Celleterapien virker", KB_LANG_DA), "S0:0");
+	CHECK_STR(groups_in(m, "krav til GMP", KB_LANG_DA), "S2:0");
+	/* three groups in one text, each once per occurrence */
+	CHECK_STR(groups_in(m, "GMP for celleterapi og hospitalsundtagelsen", KB_LANG_DA), "S2:0 S0:0 S1:0");
 	CHECK_STR(groups_in(m, "ingen af dem", KB_LANG_DA), "");
+	/* a word that is two terms of a group at once is each of them */
+	char *same[] = { "terapi\nterapier\ntherapy" };
+	kb_synmatch *m2 = kb_synmatch_new(an, same, 1);
+	CHECK_STR(groups_in(m2, "nye terapier", KB_LANG_DA), "S0:1 S0:0");
+	kb_synmatch_free(m2);
 
 	/* a one-word term inside a compound, which the lexicon splits */
 	kb_analyzer_set_lexicon(an, known, NULL);
-	CHECK_STR(groups_in(m, "et celleterapicenter", KB_LANG_DA), "S3");
+	CHECK_STR(groups_in(m, "et celleterapicenter", KB_LANG_DA), "S3:0");
 	CHECK_STR(groups_in(m, "et celleterapicenter", KB_LANG_EN), ""); /* English is not split */
 	kb_analyzer_set_lexicon(an, NULL, NULL);
 	kb_synmatch_free(m);
