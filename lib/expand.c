@@ -397,6 +397,11 @@ static bool is_acronym(const char *typed)
 	return letters > 0;
 }
 
+static bool closer(int d, size_t freq, size_t i, int d2, size_t freq2, size_t i2)
+{
+	return d < d2 || (d == d2 && (freq > freq2 || (freq == freq2 && i < i2)));
+}
+
 /* The nearest words the index knows: edit distance 1 for 4-7 letters, 2 for longer; several at
  * the same distance are all kept, the most frequent first. */
 static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const char *typed)
@@ -413,32 +418,33 @@ static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const c
 	int bestd[MAX_CORRECTIONS];
 	size_t nbest = 0;
 	uint64_t qmask = kb_letter_mask(q, n);
-	size_t nwords = kb_words_count(v->words);
-	for (size_t i = 0; i < nwords; i++) {
-		kb_word cand = kb_words_at(v->words, i);
-		/* each edit changes the length by at most one and at most two letters of the set: cheap
-		 * tests before the real one */
-		if ((cand.ncp > n ? cand.ncp - n : n - cand.ncp) > (size_t)max || cand.ncp >= MAX_CODEPOINTS ||
-		    __builtin_popcountll(qmask ^ cand.mask) > 2 * max)
-			continue;
-		uint32_t cps[MAX_CODEPOINTS];
-		size_t m = kb_utf8_decode(cand.word, cps, MAX_CODEPOINTS);
-		int d = distance(q, n, cps, m, max);
-		if (d > max || d == 0)
-			continue;
-		/* keep the closest, then the most frequent */
-		size_t pos = nbest;
-		while (pos > 0 && (d < bestd[pos - 1] ||
-		                   (d == bestd[pos - 1] && cand.freq > kb_words_at(v->words, best[pos - 1]).freq)))
-			pos--;
-		if (pos >= MAX_CORRECTIONS)
-			continue;
-		if (nbest < MAX_CORRECTIONS)
-			nbest++;
-		memmove(best + pos + 1, best + pos, (nbest - 1 - pos) * sizeof *best);
-		memmove(bestd + pos + 1, bestd + pos, (nbest - 1 - pos) * sizeof *bestd);
-		best[pos] = i;
-		bestd[pos] = d;
+	/* max edits change the length by at most max, and at most 2 * max letters of the set */
+	for (size_t len = n > (size_t)max ? n - (size_t)max : 0; len <= n + (size_t)max && len < MAX_CODEPOINTS; len++) {
+		kb_word_span span = kb_words_of_length(v->words, len);
+		for (size_t j = 0; j < span.n; j++) {
+			if (__builtin_popcountll(qmask ^ span.mask[j]) > 2 * max)
+				continue;
+			size_t i = span.idx[j];
+			kb_word cand = kb_words_at(v->words, i);
+			uint32_t cps[MAX_CODEPOINTS];
+			size_t m = kb_utf8_decode(cand.word, cps, MAX_CODEPOINTS);
+			int d = distance(q, n, cps, m, max);
+			if (d > max || d == 0)
+				continue;
+			/* keep the closest, then the most frequent, then the first in byte order */
+			size_t pos = nbest;
+			while (pos > 0 && closer(d, cand.freq, i, bestd[pos - 1],
+			                         kb_words_at(v->words, best[pos - 1]).freq, best[pos - 1]))
+				pos--;
+			if (pos >= MAX_CORRECTIONS)
+				continue;
+			if (nbest < MAX_CORRECTIONS)
+				nbest++;
+			memmove(best + pos + 1, best + pos, (nbest - 1 - pos) * sizeof *best);
+			memmove(bestd + pos + 1, bestd + pos, (nbest - 1 - pos) * sizeof *bestd);
+			best[pos] = i;
+			bestd[pos] = d;
+		}
 	}
 	for (size_t i = 0; i < nbest; i++) {
 		if (bestd[i] > bestd[0])

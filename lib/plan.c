@@ -26,6 +26,8 @@ struct ctx {
 	kb_plan *plan;
 	char **typos;       /* pairs: typed word, its correction */
 	size_t ntypos;
+	kb_eq *core;        /* the graded forms of the last word asked for (see core_of) */
+	size_t nwords;      /* how many words were asked for since the clause began */
 };
 
 struct typed_terms {
@@ -136,6 +138,8 @@ static void add_translations(struct ctx *c, kb_eq *q, const char *word, const ch
 		}
 		if (known) {
 			kb_eq *alt = t.n == 1 ? plain_word(c, words[0]) : phrase_query(c, words, t.n);
+			if (t.n == 1 && c->core) /* the other language's word counts as the word (core_of) */
+				kb_eq_add(c->core, kb_eq_copy(alt));
 			kb_eq_add(q, kb_eq_scale(alt, W_TRANS / (double)t.n));
 			kb_buf why = { 0 };
 			kb_buf_printf(&why, "%s → %s (translation)", typed, tr[i]);
@@ -168,7 +172,11 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 		else
 			kb_eq_free(syn);
 	}
+	kb_eq_free(c->core);
+	c->core = kb_eq_new(KB_EQ_SYNONYM);
+	c->nwords++;
 	for (size_t i = 0; i < f.n; i++) {
+		kb_eq_add(c->core, kb_eq_term(f.v[i].term));
 		kb_termset_add(&c->plan->marks, f.v[i].term);
 		if (f.v[i].why)
 			add_why(c, f.v[i].term, f.v[i].why, typed, word);
@@ -431,7 +439,27 @@ static bool only_stopwords(const unit *units, size_t n)
 }
 
 /* The positive clauses' queries, with synonym groups recognised across neighbouring clauses. */
-static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
+/* What a clause adds to the bonus for documents holding every clause: for one word, its graded
+ * forms and one-word translations only, as one synonym (its parts, synonyms and phrases are more
+ * posting lists, each read a second time, for a bonus that ranks documents holding every word in
+ * some form first); for anything else, the clause's own query. */
+static kb_eq *core_of(struct ctx *c, const kb_eq *clause)
+{
+	kb_eq *core = c->nwords == 1 && c->core ? c->core : kb_eq_copy(clause);
+	if (core == c->core)
+		c->core = NULL;
+	return core;
+}
+
+static void add_clause(struct ctx *c, kb_eq *out, kb_eq *cores, kb_eq *clause)
+{
+	if (!clause)
+		return;
+	kb_eq_add(cores, core_of(c, clause));
+	kb_eq_add(out, clause);
+}
+
+static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out, kb_eq *cores)
 {
 	unit *units = kb_xcalloc(pq->nclauses + 1, sizeof *units);
 	size_t n = 0;
@@ -458,14 +486,15 @@ static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
 			free(words);
 		}
 		kb_eq *joined = NULL;
+		c->nwords = 0;
 		if (k) {
-			kb_eq_add(out, synonym_query(c, units + i, k, g, term));
+			add_clause(c, out, cores, synonym_query(c, units + i, k, g, term));
 			i += k;
 		} else if (i + 1 < n && (joined = joined_query(c, &units[i], &units[i + 1]))) {
-			kb_eq_add(out, joined);
+			add_clause(c, out, cores, joined);
 			i += 2;
 		} else {
-			kb_eq_add(out, unit_query(c, &units[i], drop_stop));
+			add_clause(c, out, cores, unit_query(c, &units[i], drop_stop));
 			i++;
 		}
 	}
@@ -557,9 +586,10 @@ static kb_eq *wrap(kb_eqop op, kb_eq *top, kb_eq *kid)
 void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const char *q, kb_plan *plan)
 {
 	memset(plan, 0, sizeof *plan);
-	struct ctx c = { an, vocab, plan, NULL, 0 };
-	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR);
-	positive_queries(&c, pq, pos);
+	struct ctx c = { an, vocab, plan, NULL, 0, NULL, 0 };
+	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR), *all = kb_eq_new(KB_EQ_AND);
+	positive_queries(&c, pq, pos, all);
+	kb_eq_free(c.core);
 	size_t nclauses = pos->nkids;
 	/* what is excluded is never in a hit, so its terms are not kept for marking */
 	kb_termset kept = plan->marks;
@@ -572,18 +602,16 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 	plan->marks = kept;
 	kb_eq *top = NULL;
 	if (nclauses > 1) {
-		/* documents with every clause first: the AND repeats the clauses' queries (copied, not
-		 * expanded a second time) */
-		kb_eq *all = kb_eq_new(KB_EQ_AND);
-		for (size_t i = 0; i < pos->nkids; i++)
-			kb_eq_add(all, kb_eq_copy(pos->kids[i]));
+		/* documents with every clause first (see core_of) */
 		top = kb_eq_new(KB_EQ_OR);
 		kb_eq_add(top, kb_eq_scale(all, W_ALL));
 		kb_eq_add(top, pos);
-	} else if (nclauses == 1) {
-		top = pos;
 	} else {
-		kb_eq_free(pos);
+		kb_eq_free(all);
+		if (nclauses == 1)
+			top = pos;
+		else
+			kb_eq_free(pos);
 	}
 	/* legal references in the query ("1394/2007", "art. 28") are asked for as units too */
 	if (top) {

@@ -24,6 +24,9 @@ struct kb_words {
 	uint8_t *ncp;       /* per word, at most 255 */
 	size_t mcap;
 	table terms;        /* prefixed terms (parts, stems), in byte order */
+	size_t by_len[257]; /* the words of length l are by_idx[by_len[l] .. by_len[l + 1]) */
+	uint32_t *by_idx;
+	uint64_t *by_mask;
 	bool too_big;
 };
 
@@ -75,6 +78,27 @@ static bool take_term(void *ctx, const char *term, size_t freq)
 	return put(w, &w->terms, term, freq);
 }
 
+/* A misspelt word is compared only with words of about its length: grouped, with their letter sets
+ * beside them, those are a few short runs of memory instead of the whole vocabulary. */
+static void group_by_length(kb_words *w)
+{
+	size_t n = w->words.n;
+	memset(w->by_len, 0, sizeof w->by_len);
+	for (size_t i = 0; i < n; i++)
+		w->by_len[w->ncp[i] + 1]++;
+	for (int l = 1; l <= 256; l++)
+		w->by_len[l] += w->by_len[l - 1];
+	size_t fill[256];
+	memcpy(fill, w->by_len, sizeof fill);
+	w->by_idx = kb_xmalloc((n ? n : 1) * sizeof *w->by_idx);
+	w->by_mask = kb_xmalloc((n ? n : 1) * sizeof *w->by_mask);
+	for (size_t i = 0; i < n; i++) {
+		size_t at = fill[w->ncp[i]]++;
+		w->by_idx[at] = (uint32_t)i;
+		w->by_mask[at] = w->masks[i];
+	}
+}
+
 kb_status kb_words_load(kb_db *db, kb_words **out, char **errmsg)
 {
 	kb_words *w = kb_xcalloc(1, sizeof *w);
@@ -94,6 +118,8 @@ kb_status kb_words_load(kb_db *db, kb_words **out, char **errmsg)
 		rc = kb_db_terms(db, prefixes[i], take_term, w, errmsg);
 	if (rc == KB_OK && w->too_big)
 		rc = kb_fail(KB_ERR_NOMEM, errmsg, "the index's vocabulary is over 4 GB");
+	if (rc == KB_OK)
+		group_by_length(w);
 	if (rc != KB_OK) {
 		kb_words_unref(w);
 		w = NULL;
@@ -120,6 +146,8 @@ void kb_words_unref(kb_words *w)
 	free(w->terms.freq);
 	free(w->masks);
 	free(w->ncp);
+	free(w->by_idx);
+	free(w->by_mask);
 	free(w);
 }
 
@@ -153,4 +181,12 @@ size_t kb_words_count(const kb_words *w)
 kb_word kb_words_at(const kb_words *w, size_t i)
 {
 	return (kb_word){ w->arena.s + w->words.off[i], w->words.freq[i], w->ncp[i], w->masks[i] };
+}
+
+kb_word_span kb_words_of_length(const kb_words *w, size_t ncp)
+{
+	if (ncp > 255 || !w->by_idx)
+		return (kb_word_span){ NULL, NULL, 0 };
+	size_t a = w->by_len[ncp], b = w->by_len[ncp + 1];
+	return (kb_word_span){ w->by_idx + a, w->by_mask + a, b - a };
 }

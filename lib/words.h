@@ -36,6 +36,15 @@ typedef struct {
 } kb_word;
 kb_word kb_words_at(const kb_words *w, size_t i);
 
+/* The words of one length (in code points), for spelling: word idx[i] has the letters mask[i];
+ * in byte order. Borrowed; valid while w is. */
+typedef struct {
+	const uint32_t *idx;
+	const uint64_t *mask;
+	size_t n;
+} kb_word_span;
+kb_word_span kb_words_of_length(const kb_words *w, size_t ncp);
+
 /* The letter set of a word of n code points, as kb_word.mask. */
 uint64_t kb_letter_mask(const uint32_t *cps, size_t n);
 

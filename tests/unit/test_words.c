@@ -71,6 +71,13 @@ static void test_words(kb_db *db)
 	uint32_t cps[] = { 0xE6, 'r', 'l', 'i', 'g' };
 	CHECK(ae.mask == kb_letter_mask(cps, 5));
 
+	/* grouped by length: "hospital" and "genterapi" are 8 and 9 letters long */
+	kb_word_span s8 = kb_words_of_length(w, 8), s9 = kb_words_of_length(w, 9), s5 = kb_words_of_length(w, 5);
+	CHECK(s8.n == 1 && s8.idx[0] == 3 && s8.mask[0] == kb_words_at(w, 3).mask);
+	CHECK(s9.n == 1 && strcmp(kb_words_at(w, s9.idx[0]).word, "genterapi") == 0);
+	CHECK(s5.n == 1 && s5.idx[0] == 5);
+	CHECK(kb_words_of_length(w, 7).n == 0 && kb_words_of_length(w, 300).n == 0);
+
 	/* shared: the last reference frees it */
 	char *uuid = NULL;
 	kb_db_uuid(db, &uuid, NULL);
