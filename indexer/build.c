@@ -110,6 +110,19 @@ static char *section_data(const kb_cdoc *d, const kb_section *s, const char *tex
 	return kb_buf_detach(&data);
 }
 
+/* The document's collapse key (schema.h): 60 bits of a 64-bit FNV-1a hash of its id, as ten
+ * printable characters: that two of a million documents share one has a chance of about 1 in 2 million. */
+static void doc_key(const char *id, char out[11])
+{
+	static const char digits[] = "0123456789:;ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	for (int i = 0; i < 10; i++)
+		out[i] = digits[(h >> (54 - 6 * i)) & 63];
+	out[10] = '\0';
+}
+
 /* Writes one section record; s is NULL for the document's head (title, summary and intro text). */
 static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_synmatch *sm, const kb_cdoc *d,
                              const kb_section *s, char **errmsg)
@@ -150,6 +163,9 @@ static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_synmatch *s
 		free(f);
 	}
 	kb_wdoc_value(doc, KB_SLOT_ID, d->id);
+	char key[11];
+	doc_key(d->id, key);
+	kb_wdoc_value(doc, KB_SLOT_KEY, key);
 	kb_wdoc_value(doc, KB_SLOT_TYPE, m->type);
 	kb_wdoc_value(doc, KB_SLOT_LANG, m->lang);
 	kb_wdoc_value(doc, KB_SLOT_UPDATED, m->updated);

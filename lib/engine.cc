@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -341,43 +342,117 @@ kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *, cons
 	KB_CATCH(errmsg, "metadata keys")
 }
 
+/* ---- document values in memory ---- */
+
+// Per docid, a number for its collapse key and for each facet slot's value: what the facet spy
+// reads for every match, as array lookups instead of a value stream read and a string each.
+struct kb_docvals {
+	std::atomic<size_t> refs{ 1 };
+	std::vector<uint32_t> key;                  // docid -> key number + 1 (0: none)
+	std::vector<std::vector<uint32_t>> val;     // per facet slot: docid -> value number + 1
+	std::vector<std::vector<std::string>> names; // per facet slot: value number -> value
+	size_t nkeys = 0;
+};
+
+// Reads one slot's values as numbers, one per distinct value.
+static void number_slot(Xapian::Database &db, unsigned slot, std::vector<uint32_t> &out,
+                        std::vector<std::string> *names, size_t *count)
+{
+	std::unordered_map<std::string, uint32_t> seen;
+	out.assign(db.get_lastdocid() + 1, 0);
+	for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
+		auto ins = seen.emplace(*it, static_cast<uint32_t>(seen.size() + 1));
+		if (ins.second && names)
+			names->push_back(*it);
+		out[it.get_docid()] = ins.first->second;
+	}
+	if (count)
+		*count = seen.size();
+}
+
+kb_status kb_docvals_load(kb_db *db, unsigned key_slot, const unsigned *slots, size_t n, kb_docvals **out,
+                          char **errmsg)
+{
+	*out = nullptr;
+	kb_docvals *v = nullptr;
+	try {
+		v = new kb_docvals;
+		number_slot(db->db, key_slot, v->key, nullptr, &v->nkeys);
+		v->val.resize(n);
+		v->names.resize(n);
+		for (size_t i = 0; i < n; i++)
+			number_slot(db->db, slots[i], v->val[i], &v->names[i], nullptr);
+		*out = v;
+		return KB_OK;
+	} catch (...) {
+		delete v;
+		try {
+			throw;
+		}
+		KB_CATCH(errmsg, "document values")
+	}
+}
+
+kb_docvals *kb_docvals_ref(kb_docvals *v)
+{
+	v->refs.fetch_add(1);
+	return v;
+}
+
+void kb_docvals_unref(kb_docvals *v)
+{
+	if (v && v->refs.fetch_sub(1) == 1)
+		delete v;
+}
+
 // Counts, for each facet slot, the distinct collapse keys per value: a document with five matching
 // sections is one document in the counts, as it is one hit in the list.
 class FacetSpy : public Xapian::MatchSpy {
-	int key_slot;
-	std::vector<unsigned> slots;
-	std::unordered_set<std::string> seen;
+	const kb_docvals &v;
+	std::vector<bool> seen;
+	size_t ndistinct = 0;
 public:
-	std::vector<std::unordered_map<std::string, size_t>> counts;
+	std::vector<std::vector<size_t>> counts; // per facet slot, per value number
 	size_t calls = 0;
-	size_t distinct() const { return seen.size(); }
-	FacetSpy(int key, const unsigned *s, size_t n) : key_slot(key), slots(s, s + n), counts(n) {}
+	size_t distinct() const { return ndistinct; }
+	explicit FacetSpy(const kb_docvals &vals) : v(vals), seen(vals.nkeys + 1), counts(vals.val.size())
+	{
+		for (size_t i = 0; i < counts.size(); i++)
+			counts[i].assign(v.names[i].size() + 1, 0);
+	}
 	void operator()(const Xapian::Document &doc, double) override {
 		calls++;
-		if (!seen.insert(key_slot >= 0 ? doc.get_value(key_slot) : std::to_string(doc.get_docid())).second)
-			return;
-		for (size_t i = 0; i < slots.size(); i++) {
-			std::string v = doc.get_value(slots[i]);
-			if (!v.empty())
-				counts[i][v]++;
+		Xapian::docid did = doc.get_docid();
+		uint32_t k = did < v.key.size() ? v.key[did] : 0;
+		if (k) {
+			if (seen[k])
+				return;
+			seen[k] = true;
 		}
+		ndistinct++;
+		for (size_t i = 0; i < counts.size(); i++)
+			if (did < v.val[i].size())
+				counts[i][v.val[i][did]]++;
 	}
 };
 
-static void fill_facets(kb_eresult *r, const FacetSpy &spy)
+static void fill_facets(kb_eresult *r, const FacetSpy &spy, const kb_docvals &v)
 {
 	r->nfacets = spy.counts.size();
 	r->facets = static_cast<kb_facet_count **>(calloc(r->nfacets ? r->nfacets : 1, sizeof *r->facets));
 	r->nfacetvals = static_cast<size_t *>(calloc(r->nfacets ? r->nfacets : 1, sizeof *r->nfacetvals));
 	for (size_t i = 0; i < r->nfacets; i++) {
-		std::vector<std::pair<std::string, size_t>> v(spy.counts[i].begin(), spy.counts[i].end());
-		std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
+		std::vector<std::pair<std::string, size_t>> c;
+		for (size_t k = 1; k < spy.counts[i].size(); k++)
+			if (spy.counts[i][k])
+				c.emplace_back(v.names[i][k - 1], spy.counts[i][k]);
+		std::sort(c.begin(), c.end(), [](const auto &a, const auto &b) {
 			return a.second != b.second ? a.second > b.second : a.first < b.first;
 		});
-		r->facets[i] = static_cast<kb_facet_count *>(calloc(v.size() ? v.size() : 1, sizeof **r->facets));
-		r->nfacetvals[i] = v.size();
-		for (size_t j = 0; j < v.size(); j++)
-			r->facets[i][j] = kb_facet_count{ strdup(v[j].first.c_str()), v[j].second };
+		r->facets[i] = static_cast<kb_facet_count *>(calloc(c.size() ? c.size() : 1, sizeof **r->facets));
+		r->nfacetvals[i] = c.size();
+		for (size_t j = 0; j < c.size(); j++)
+			r->facets[i][j] = kb_facet_count{ strdup(c[j].first.c_str()), c[j].second };
 	}
 }
 
@@ -410,16 +485,16 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
 		// which is how field weights (a title word counts several times) reach the ranking.
 		enq.set_weighting_scheme(Xapian::BM25Weight(KB_BM25_K1, 0, 1, 0.5, 0.5));
-		if (o->collapse_slot >= 0 && !getenv("NOCOLLAPSE")) {
+		if (o->collapse_slot >= 0) {
 			enq.set_collapse_key(o->collapse_slot);
-			if (!getenv("NOSORT")) enq.set_sort_by_relevance_then_value(o->collapse_slot, false);
+			enq.set_sort_by_relevance_then_value(o->collapse_slot, false);
 		}
-		FacetSpy spy(o->collapse_slot, o->facet_slots, o->nfacets);
-		if (!getenv("NOSPY")) enq.add_matchspy(&spy);
+		FacetSpy spy(*o->vals);
+		enq.add_matchspy(&spy);
 		// Up to KB_CHECK_AT_LEAST (500) sections are looked at whatever the page: below that the spy sees
 		// every match, so total and the facets are exact (always, for a curated corpus of this size);
 		// above it Xapian stops once the top hits are certain, and both become estimates.
-		Xapian::doccount check = std::max<Xapian::doccount>(o->offset + o->limit, getenv("CHECK") ? atoi(getenv("CHECK")) : KB_CHECK_AT_LEAST);
+		Xapian::doccount check = std::max<Xapian::doccount>(o->offset + o->limit, KB_CHECK_AT_LEAST);
 		Xapian::MSet ms = enq.get_mset(o->offset, o->limit, check);
 		r->total = spy.calls < check ? spy.distinct()
 		                             : std::max<size_t>(ms.get_matches_estimated(), spy.distinct());
@@ -448,7 +523,7 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 				}
 			}
 		}
-		fill_facets(r, spy);
+		fill_facets(r, spy, *o->vals);
 		*out = r;
 		return KB_OK;
 	} catch (...) {

@@ -98,13 +98,24 @@ kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *ctx, c
 kb_status kb_db_values(kb_db *db, const kb_eq *q, unsigned slot, size_t max, char ***out, size_t *n,
                        char **errmsg);
 
+/* The values of a few slots of every document, in memory, for counting facets: read once per
+ * index file, then read-only and shared by the searchers of all threads (reference-counted). */
+typedef struct kb_docvals kb_docvals;
+
+/* Reads the values of key_slot (what counts as one document) and of slots[0..n) (the facets).
+ * *out (one reference, dropped with kb_docvals_unref()) is NULL on failure. */
+kb_status kb_docvals_load(kb_db *db, unsigned key_slot, const unsigned *slots, size_t n, kb_docvals **out,
+                          char **errmsg);
+kb_docvals *kb_docvals_ref(kb_docvals *v); /* another reference to v; returns v */
+void kb_docvals_unref(kb_docvals *v);      /* frees v with its last reference; NULL is accepted */
+
 typedef struct {
 	size_t offset, limit;
 	int collapse_slot;       /* one hit per distinct value of this slot, which also breaks ties in
 	                            score, so the order does not depend on how the index was built; -1:
 	                            none */
-	const unsigned *facet_slots; /* count distinct collapse values per value of each slot */
-	size_t nfacets;
+	const kb_docvals *vals;  /* borrowed; the collapse key and the facets: distinct keys are counted
+	                            per value of each of its facet slots (kb_eresult.facets) */
 	const char *const *probes;   /* terms to look for in each hit (see kb_ehit.terms) */
 	size_t nprobes;
 } kb_run_opts;
@@ -125,7 +136,7 @@ typedef struct {
 	kb_ehit *hits;           /* owned; best first */
 	size_t nhits;
 	size_t total;            /* matching documents (collapsed) */
-	kb_facet_count **facets; /* owned; facets[i] for facet_slots[i], sorted by count, then value */
+	kb_facet_count **facets; /* owned; facets[i] for the vals' slot i, sorted by count, then value */
 	size_t *nfacetvals;
 	size_t nfacets;
 } kb_eresult;

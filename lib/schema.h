@@ -9,10 +9,14 @@
 #define KB_SCHEMA_H
 
 /* value slots */
-#define KB_SLOT_ID      0 /* document id: results collapse on it */
+#define KB_SLOT_ID      0 /* document id */
 #define KB_SLOT_TYPE    1
 #define KB_SLOT_LANG    2
 #define KB_SLOT_UPDATED 3
+#define KB_SLOT_KEY     4 /* ten characters, a hash of the document id: results collapse on it,
+                             and it breaks ties in score. Short enough for a string to hold
+                             without allocating, which is much of what collapsing costs, and the
+                             same however the index was built. */
 
 /* Besides its words' terms (analyzer.h), a section holds "S<g>:<t>" where it holds term t of
  * synonym group g, with no positions (synmatch.h). */

@@ -15,10 +15,14 @@
 
 #define SNIPPET_WORDS 30
 
+/* the facets of a search, in the order of kb_eresult.facets */
+static const unsigned facet_slots[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
+
 struct kb_searcher {
 	kb_db *db;
 	kb_analyzer *an;
 	kb_words *words;
+	kb_docvals *vals;
 	kb_vocab *vocab;
 	size_t ndocs;
 };
@@ -46,11 +50,16 @@ kb_status kb_searcher_open_like(const char *path, const kb_searcher *like, kb_se
 		rc = kb_analyzer_new(&s->an, errmsg);
 	if (rc == KB_OK)
 		rc = kb_db_uuid(s->db, &uuid, errmsg);
-	/* the vocabulary of the same version of the index is the same: read it once for all threads */
-	if (rc == KB_OK && like && like->words && strcmp(kb_words_source(like->words), uuid) == 0)
+	/* the vocabulary and values of the same version of the index are the same: read them once for
+	 * all threads */
+	if (rc == KB_OK && like && like->words && strcmp(kb_words_source(like->words), uuid) == 0) {
 		s->words = kb_words_ref(like->words);
-	else if (rc == KB_OK)
+		s->vals = kb_docvals_ref(like->vals);
+	} else if (rc == KB_OK) {
 		rc = kb_words_load(s->db, &s->words, errmsg);
+		if (rc == KB_OK)
+			rc = kb_docvals_load(s->db, KB_SLOT_KEY, facet_slots, 2, &s->vals, errmsg);
+	}
 	if (rc == KB_OK)
 		rc = kb_vocab_new(s->db, s->an, s->words, &s->vocab, errmsg);
 	free(version);
@@ -74,6 +83,7 @@ void kb_searcher_close(kb_searcher *s)
 		return;
 	kb_vocab_free(s->vocab);
 	kb_words_unref(s->words);
+	kb_docvals_unref(s->vals);
 	kb_db_close(s->db);
 	kb_analyzer_free(s->an);
 	free(s);
@@ -240,7 +250,6 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 	kb_plan plan;
 	kb_plan_make(s->an, s->vocab, pq, qs, &plan);
 	kb_eresult *r = NULL;
-	static const unsigned facet_slots[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
 	if (plan.query && plan.negated)
 		rc = exclude_documents(s, &plan, errmsg);
 	if (rc == KB_OK && plan.query) {
@@ -253,8 +262,8 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 			for (size_t k = 0; k < plan.whys[i].nalso; k++)
 				add_probe(probes, &nprobes, plan.whys[i].also[k]);
 		}
-		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_ID,
-		                  .facet_slots = facet_slots, .nfacets = 2, .probes = probes,
+		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_KEY,
+		                  .vals = s->vals, .probes = probes,
 		                  .nprobes = nprobes };
 		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
 		free(probes);
