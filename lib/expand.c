@@ -252,8 +252,11 @@ static void add_terms_of(void *p, const char *term, kb_form form)
 	kb_grade g = form == KB_FORM_EXACT ? c->exact : form == KB_FORM_STEM ? c->stem : KB_GRADE_NEAR;
 	if (form == KB_FORM_PART && c->exact != KB_GRADE_EXACT)
 		return; /* parts only of the word as typed: a part of a respelling is too far */
-	if (freq(c->v, term) == 0)
+	size_t n = freq(c->v, term);
+	if (n == 0)
 		return;
+	if ((g == KB_GRADE_EXACT || g == KB_GRADE_STEM) && n > c->f->found)
+		c->f->found = n;
 	c->hits++;
 	add_form(c->f, term, g, form == KB_FORM_PART ? NULL : c->why);
 }
@@ -468,7 +471,8 @@ void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms 
 	hits += add_respellings(v, f, word, typed, strpbrk(word, "\xC3") ? to_digraph : from_digraph, 3);
 	if (!known && hits == 0)
 		hits += add_respellings(v, f, word, typed, lossy, sizeof lossy / sizeof *lossy);
-	split_parts(v, f, word);
+	if (f->found < KB_PLENTY)
+		split_parts(v, f, word);
 	if (!known && hits == 0 && f->nparts == 0)
 		add_corrections(v, f, word, typed);
 	/* the word as typed is always asked for, even when unknown, so it still marks in snippets */

@@ -27,10 +27,18 @@ typedef struct {
 	                      medicinrådet (folding)"; NULL otherwise */
 } kb_wform;
 
+/* A word that this many sections hold as typed or stemmed is not also looked for by its compound
+ * parts or its translations: each is another posting list to read, for hits that would rank below
+ * this many better ones. (The curated corpus has fewer sections; a large one reaches it.) */
+#define KB_PLENTY 500
+
 typedef struct {
 	kb_wform *v;       /* owned */
 	size_t n;
-	char **parts;      /* owned; the word's parts when it is a compound of words the index knows */
+	size_t found;      /* how many sections hold the word as typed or stemmed (its most frequent
+	                      such form) */
+	char **parts;      /* owned; the word's parts when it is a compound of words the index knows
+	                      (and found is below KB_PLENTY) */
 	size_t nparts;
 	char *correction;  /* owned; the best spelling correction when the index does not know the word */
 } kb_wforms;

@@ -189,7 +189,8 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 			kb_eq_add(all, plain_word(c, f.parts[i]));
 		kb_eq_add(q, kb_eq_scale(all, W_PARTS));
 	}
-	add_translations(c, q, word, typed);
+	if (f.found < KB_PLENTY)
+		add_translations(c, q, word, typed);
 	if (f.correction) {
 		c->typos = kb_xrealloc(c->typos, (c->ntypos + 1) * 2 * sizeof *c->typos);
 		c->typos[2 * c->ntypos] = kb_xstrdup(typed);
