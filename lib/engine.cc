@@ -135,6 +135,11 @@ static Xapian::Query build(const kb_eq *q)
 		return Xapian::Query(Xapian::Query::OP_SYNONYM, kids.begin(), kids.end());
 	case KB_EQ_PHRASE:
 		return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end());
+	case KB_EQ_AND_MAYBE:
+		if (kids.size() == 1)
+			return kids[0];
+		return Xapian::Query(Xapian::Query::OP_AND_MAYBE, kids[0],
+		                     Xapian::Query(Xapian::Query::OP_OR, kids.begin() + 1, kids.end()));
 	case KB_EQ_AND_NOT:
 	case KB_EQ_FILTER:
 		if (kids.empty())

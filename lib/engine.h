@@ -23,6 +23,7 @@ typedef enum {
 	KB_EQ_SYNONYM,  /* OR, weighted as if one term */
 	KB_EQ_PHRASE,   /* kids at consecutive positions */
 	KB_EQ_AND_NOT,  /* the first kid without the others */
+	KB_EQ_AND_MAYBE,/* the first kid, with the weight of the others where they match too */
 	KB_EQ_FILTER,   /* the first kid, restricted to the others (which add no weight) */
 	KB_EQ_SCALE     /* the one kid, its weight times scale */
 } kb_eqop;

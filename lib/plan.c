@@ -158,20 +158,28 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 	kb_wforms f;
 	kb_expand_word(c->vocab, word, typed, &f);
 	kb_eq *q = kb_eq_new(KB_EQ_OR);
+	kb_eq *level[KB_GRADE_N] = { 0 };
 	for (int g = 0; g < KB_GRADE_N; g++) {
-		bool new_level = false;
 		kb_eq *syn = kb_eq_new(KB_EQ_SYNONYM);
-		for (size_t i = 0; i < f.n; i++) {
-			if ((int)f.v[i].grade != g)
-				continue;
-			new_level = true;
-			kb_eq_add(syn, kb_eq_term(f.v[i].term));
-		}
-		if (new_level)
-			kb_eq_add(q, kb_eq_scale(syn, level_weight[g]));
+		for (size_t i = 0; i < f.n; i++)
+			if ((int)f.v[i].grade == g)
+				kb_eq_add(syn, kb_eq_term(f.v[i].term));
+		if (syn->nkids)
+			level[g] = kb_eq_scale(syn, level_weight[g]);
 		else
 			kb_eq_free(syn);
 	}
+	/* every section holding the word as typed holds its stem too: the exact grade only adds weight
+	 * to what the stems find, and is read only where they match */
+	if (level[KB_GRADE_EXACT] && level[KB_GRADE_STEM]) {
+		kb_eq *m = kb_eq_new(KB_EQ_AND_MAYBE);
+		kb_eq_add(m, level[KB_GRADE_STEM]);
+		kb_eq_add(m, level[KB_GRADE_EXACT]);
+		level[KB_GRADE_STEM] = m;
+		level[KB_GRADE_EXACT] = NULL;
+	}
+	for (int g = 0; g < KB_GRADE_N; g++)
+		kb_eq_add(q, level[g]);
 	kb_eq_free(c->core);
 	c->core = kb_eq_new(KB_EQ_SYNONYM);
 	c->nwords++;
