@@ -252,6 +252,9 @@ static void add_terms_of(void *p, const char *term, kb_form form)
 	kb_grade g = form == KB_FORM_EXACT ? c->exact : form == KB_FORM_STEM ? c->stem : KB_GRADE_NEAR;
 	if (form == KB_FORM_PART && c->exact != KB_GRADE_EXACT)
 		return; /* parts only of the word as typed: a part of a respelling is too far */
+	if (form == KB_FORM_PART && c->f->found >= KB_PLENTY)
+		return; /* the word as a part of compounds, only when it is not plenty as it is (its stems
+		           come before it) */
 	size_t n = freq(c->v, term);
 	if (n == 0)
 		return;

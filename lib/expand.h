@@ -28,7 +28,7 @@ typedef struct {
 } kb_wform;
 
 /* A word that this many sections hold as typed or stemmed is not also looked for by its compound
- * parts or its translations: each is another posting list to read, for hits that would rank below
+ * parts, as a part of compounds, or by its translations: each is another posting list to read, for hits that would rank below
  * this many better ones. (The curated corpus has fewer sections; a large one reaches it.) */
 #define KB_PLENTY 500
 

@@ -1,6 +1,7 @@
 """Search on a corpus much larger than the curated one: a word that very many sections hold is not
-also looked for by its compound parts (KB_PLENTY in lib/expand.h), which on a small corpus find
-documents that write the compound's words apart."""
+also looked for by its compound parts, or as a part of compounds (KB_PLENTY in lib/expand.h), which
+on a small corpus find documents that write the compound's words apart, or hold the word only
+inside a compound."""
 import os
 
 from conftest import Daemon, prog, run
@@ -12,7 +13,7 @@ lang: da
 updated: 2026-01-01
 ---
 
-Celleterapi i praksis, del {i}.
+Celleterapi og terapi i praksis, del {i}.
 {sections}"""
 
 APART = """---
@@ -25,15 +26,27 @@ updated: 2026-01-01
 En terapi der bruger patientens egne celler.
 """
 
+INSIDE = """---
+title: Nyt om genterapi
+type: news
+lang: da
+updated: 2026-01-01
+---
+
+Genterapien er godkendt.
+"""
+
 
 def build(root, ndocs):
     os.makedirs(os.path.join(root, "c"))
-    sections = "".join(f"\n## Afsnit {k}\n\nOm celleterapi, afsnit {k}.\n" for k in range(6))
+    sections = "".join(f"\n## Afsnit {k}\n\nOm celleterapi og anden terapi, afsnit {k}.\n" for k in range(6))
     for i in range(ndocs):
         with open(os.path.join(root, "c", f"doc-{i}.md"), "w", encoding="utf-8") as f:
             f.write(DOC.format(i=i, sections=sections))
     with open(os.path.join(root, "c", "apart.md"), "w", encoding="utf-8") as f:
         f.write(APART)
+    with open(os.path.join(root, "c", "inside.md"), "w", encoding="utf-8") as f:
+        f.write(INSIDE)
     db = os.path.join(root, "kb.db")
     r = run([prog("atmp-index"), "--corpus", os.path.join(root, "c"), "--db", db], timeout=120)
     assert r.returncode == 0, r.stderr
@@ -50,13 +63,17 @@ def found(db, q):
     return res
 
 
-def test_a_rare_compound_is_also_looked_for_by_its_parts(tmp_path):
-    res = found(build(str(tmp_path), 3), "celleterapi")
-    ids = [h["id"] for h in res["hits"]]
-    assert "apart" in ids, ids
+def test_a_rare_word_is_also_looked_for_by_its_parts_and_inside_compounds(tmp_path):
+    db = build(str(tmp_path), 3)
+    assert "apart" in [h["id"] for h in found(db, "celleterapi")["hits"]]
+    assert "inside" in [h["id"] for h in found(db, "terapi")["hits"]]
 
 
-def test_a_compound_in_hundreds_of_sections_is_not(tmp_path):
-    res = found(build(str(tmp_path), 80), "celleterapi")  # 80 documents of 7 sections
+def test_a_word_in_hundreds_of_sections_is_not(tmp_path):
+    db = build(str(tmp_path), 80)  # 80 documents of 7 sections
+    res = found(db, "celleterapi")
     ids = [h["id"] for h in res["hits"]]
     assert res["total"] == 80 and "apart" not in ids, (res["total"], ids[:5])
+    res = found(db, "terapi")
+    ids = [h["id"] for h in res["hits"]]
+    assert res["total"] == 81 and "inside" not in ids, (res["total"], ids[:5])  # 80 and apart
