@@ -85,28 +85,21 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* The section record's data: what a hit shows, as JSON on one line, then a newline and the text
- * snippets are cut from, as it is, so a hit parses only the small JSON and never the text. */
+/* The section record's data (schema.h): what a hit shows, then a newline and the text snippets are
+ * cut from, as it is. */
 static char *section_data(const kb_cdoc *d, const kb_section *s, const char *text)
 {
 	const kb_meta *m = &d->meta;
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(d->id));
-	json_object_set_new(o, "section", str_or_null(s ? s->anchor : NULL));
-	json_object_set_new(o, "title", json_string(m->title));
-	json_object_set_new(o, "section_title", str_or_null(s ? s->title : NULL));
-	json_object_set_new(o, "type", json_string(m->type));
-	json_object_set_new(o, "lang", json_string(m->lang));
-	json_object_set_new(o, "source", str_or_null(m->source));
-	json_object_set_new(o, "url", str_or_null(m->url));
-	json_object_set_new(o, "updated", json_string(m->updated));
-	char *js = kb_json_dumps(o);
-	json_decref(o);
+	const char *v[KB_HIT_NFIELDS] = { d->id, s ? s->anchor : NULL, m->title, s ? s->title : NULL, m->type,
+	                                  m->lang, m->source, m->url, m->updated };
 	kb_buf data = { 0 };
-	kb_buf_adds(&data, js);
+	for (size_t i = 0; i < KB_HIT_NFIELDS; i++)
+		if (v[i])
+			kb_buf_printf(&data, "%zu:%s", strlen(v[i]), v[i]);
+		else
+			kb_buf_addc(&data, '-');
 	kb_buf_addc(&data, '\n');
 	kb_buf_adds(&data, text ? text : "");
-	free(js);
 	return kb_buf_detach(&data);
 }
 

@@ -161,23 +161,40 @@ static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, c
 	return why;
 }
 
+/* The hit's fields from a section's data (schema.h) into hit; returns where its text begins, or NULL
+ * when the data is not as the indexer writes it. */
+static const char *read_fields(const char *p, json_t *hit)
+{
+	static const char *const keys[KB_HIT_NFIELDS] = { KB_HIT_FIELDS };
+	for (size_t i = 0; i < KB_HIT_NFIELDS; i++) {
+		if (*p == '-') {
+			json_object_set_new(hit, keys[i], json_null());
+			p++;
+			continue;
+		}
+		char *end;
+		unsigned long n = strtoul(p, &end, 10);
+		if (end == p || *end != ':' || strnlen(end + 1, n) < n)
+			return NULL;
+		json_t *v = json_stringn(end + 1, n);
+		if (!v)
+			return NULL;
+		json_object_set_new(hit, keys[i], v);
+		p = end + 1 + n;
+	}
+	return *p == '\n' ? p + 1 : NULL;
+}
+
 static json_t *make_hit(kb_searcher *s, const kb_ehit *h, const kb_plan *plan)
 {
-	/* the data is the hit's JSON, a newline, and the section's text (see schema.h) */
-	const char *nl = strchr(h->data, '\n');
-	json_t *data = nl ? json_loadb(h->data, (size_t)(nl - h->data), 0, NULL) : NULL;
-	if (!data)
-		return NULL;
 	json_t *hit = json_object();
-	static const char *const keys[] = { "id", "section", "title", "section_title", "type", "lang",
-	                                    "source", "url", "updated" };
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		json_t *v = json_object_get(data, keys[i]);
-		json_object_set(hit, keys[i], v ? v : json_null());
+	const char *text = read_fields(h->data, hit);
+	if (!text) {
+		json_decref(hit);
+		return NULL;
 	}
 	kb_lang lang = KB_LANG_DA;
-	kb_lang_parse(kb_json_str(data, "lang"), &lang);
-	const char *text = nl + 1;
+	kb_lang_parse(json_string_value(json_object_get(hit, "lang")), &lang);
 	char *snip = kb_snippet(s->an, text, lang, &plan->marks, SNIPPET_WORDS);
 	json_object_set_new(hit, "snippet", json_string(snip));
 	json_object_set_new(hit, "score", json_real(round(h->score * 1000.0) / 1000.0));
@@ -187,7 +204,6 @@ static json_t *make_hit(kb_searcher *s, const kb_ehit *h, const kb_plan *plan)
 	else
 		json_decref(why);
 	free(snip);
-	json_decref(data);
 	return hit;
 }
 
