@@ -48,6 +48,50 @@ static size_t utf8_cut(const char *s, size_t n)
 	return n;
 }
 
+/* The query's terms sorted for one snippet's words: the words to look up, and the stems and
+ * compound parts that need a closer look. Most words of a text match none, and are told so by a
+ * binary search and a few first letters instead of a pass over every term. */
+typedef struct {
+	const kb_termset *ts;
+	const char **words;   /* terms without a prefix, sorted */
+	size_t nwords;
+	const char **stems;   /* the stems of the text's language, without their prefix */
+	size_t nstems;
+	const char **parts;   /* compound parts' stems (Danish texts only), without their prefix */
+	size_t nparts;
+	kb_lang lang;
+} matcher;
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void matcher_init(matcher *m, const kb_termset *ts, kb_lang lang)
+{
+	size_t n = ts->n ? ts->n : 1;
+	*m = (matcher){ ts, kb_xcalloc(n, sizeof *m->words), 0, kb_xcalloc(n, sizeof *m->stems), 0,
+	                kb_xcalloc(n, sizeof *m->parts), 0, lang };
+	const char *pfx = lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN;
+	for (size_t i = 0; i < ts->n; i++) {
+		const char *t = ts->terms[i];
+		if (!(t[0] >= 'A' && t[0] <= 'Z'))
+			m->words[m->nwords++] = t;
+		else if (strncmp(t, pfx, 2) == 0 && strlen(t + 2) > 1)
+			m->stems[m->nstems++] = t + 2;
+		else if (t[0] == KB_PFX_PART[0] && lang == KB_LANG_DA && strlen(t + 1) >= 3)
+			m->parts[m->nparts++] = t + 1;
+	}
+	qsort(m->words, m->nwords, sizeof *m->words, by_str);
+}
+
+static void matcher_clear(matcher *m)
+{
+	free(m->words);
+	free(m->stems);
+	free(m->parts);
+}
+
 struct match_ctx {
 	const kb_termset *ts;
 	bool hit;
@@ -64,52 +108,44 @@ static void check_term(void *ctx, const char *term, kb_form form)
 /* A compound part's term names the part's stem; the searcher has no word list to split compounds
  * as the indexer did, but a Danish word holding the stem after its first letters is the compound
  * the index split ("celleterapierne" holds "terapi"). */
-static bool holds_part(const char *word, kb_lang lang, const kb_termset *ts)
+static bool holds_part(const char *word, const matcher *m)
 {
-	if (lang != KB_LANG_DA)
-		return false;
-	for (size_t i = 0; i < ts->n; i++) {
-		const char *t = ts->terms[i];
-		if (t[0] != KB_PFX_PART[0] || strlen(t + 1) < 3)
-			continue;
-		const char *at = strstr(word, t + 1);
+	for (size_t i = 0; i < m->nparts; i++) {
+		const char *at = strstr(word, m->parts[i]);
 		if (at && at > word)
 			return true;
 	}
 	return false;
 }
 
-/* Could a stem term of the set be this word's stem? Snowball's stems begin with the word, all but
+/* Could a stem of the set be this word's stem? Snowball's stems begin with the word, all but
  * perhaps their last letter (happy → happi), so a word that does not start that way is not stemmed
  * at all: most words of a text are skipped without running the stemmer. */
-static bool stem_possible(const char *word, kb_lang lang, const kb_termset *ts)
+static bool stem_possible(const char *word, const matcher *m)
 {
-	const char *pfx = lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN;
-	for (size_t i = 0; i < ts->n; i++) {
-		const char *t = ts->terms[i];
-		if (strncmp(t, pfx, 2) != 0)
-			continue;
-		size_t n = strlen(t + 2);
-		if (n > 1 && strncmp(word, t + 2, n - 1) == 0)
+	for (size_t i = 0; i < m->nstems; i++) {
+		const char *t = m->stems[i];
+		if (t[0] == word[0] && strncmp(word, t, strlen(t) - 1) == 0)
 			return true;
 	}
 	return false;
 }
 
-static bool word_matches(kb_analyzer *a, const char *word, kb_lang lang, const kb_termset *ts)
+static bool word_matches(kb_analyzer *a, const char *word, const matcher *m)
 {
+	const kb_termset *ts = m->ts;
 	for (size_t i = 0; i < ts->np; i++)
 		if (strncmp(word, ts->prefixes[i], strlen(ts->prefixes[i])) == 0)
 			return true;
-	if (kb_termset_has(ts, word))
+	if (bsearch(&word, m->words, m->nwords, sizeof *m->words, by_str))
 		return true;
-	if (stem_possible(word, lang, ts)) {
-		struct match_ctx m = { ts, false };
-		kb_analyzer_index_terms(a, word, lang, check_term, &m);
-		if (m.hit)
+	if (stem_possible(word, m)) {
+		struct match_ctx x = { ts, false };
+		kb_analyzer_index_terms(a, word, m->lang, check_term, &x);
+		if (x.hit)
 			return true;
 	}
-	return holds_part(word, lang, ts);
+	return holds_part(word, m);
 }
 
 char *kb_word_with_term(kb_analyzer *a, const char *text, kb_lang lang, const char *term)
@@ -122,9 +158,12 @@ char *kb_word_with_term(kb_analyzer *a, const char *text, kb_lang lang, const ch
 	if (len > MAX_SCAN_BYTES)
 		len = utf8_cut(text, MAX_SCAN_BYTES);
 	kb_analyze(a, text, len, 0, &t);
+	matcher m;
+	matcher_init(&m, &one, lang);
 	for (size_t i = 0; i < t.n && !found; i++)
-		if (word_matches(a, kb_tokens_word(&t, i), lang, &one))
+		if (word_matches(a, kb_tokens_word(&t, i), &m))
 			found = kb_xstrndup(text + t.v[i].start, t.v[i].end - t.v[i].start);
+	matcher_clear(&m);
 	kb_tokens_clear(&t);
 	kb_termset_clear(&one);
 	return found;
@@ -138,8 +177,11 @@ char *kb_snippet(kb_analyzer *a, const char *text, kb_lang lang, const kb_termse
 	kb_tokens t = { 0 };
 	kb_analyze(a, text, len, 0, &t);
 	bool *hit = kb_xcalloc(t.n ? t.n : 1, sizeof *hit);
+	matcher m;
+	matcher_init(&m, ts, lang);
 	for (size_t i = 0; i < t.n; i++)
-		hit[i] = word_matches(a, kb_tokens_word(&t, i), lang, ts);
+		hit[i] = word_matches(a, kb_tokens_word(&t, i), &m);
+	matcher_clear(&m);
 
 	/* the window of max_words words holding the most matches; the earliest wins a tie */
 	size_t best = 0, best_n = 0, cur = 0;
