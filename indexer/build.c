@@ -174,8 +174,6 @@ static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_synmatch *s
 static char *doc_json(const kb_cdoc *d)
 {
 	const kb_meta *m = &d->meta;
-	char hash[17];
-	snprintf(hash, sizeof hash, "%016" PRIx64, d->hash);
 	json_t *o = json_object(), *tags = json_array(), *secs = json_array();
 	for (size_t i = 0; i < m->ntags; i++)
 		json_array_append_new(tags, json_string(m->tags[i]));
@@ -196,7 +194,6 @@ static char *doc_json(const kb_cdoc *d)
 	json_object_set_new(o, "updated", json_string(m->updated));
 	json_object_set_new(o, "summary", str_or_null(m->summary));
 	json_object_set_new(o, "path", json_string(d->path));
-	json_object_set_new(o, "hash", json_string(hash));
 	json_object_set_new(o, "sections", secs);
 	json_object_set_new(o, "html", json_string(d->body.html ? d->body.html : ""));
 	char *js = kb_json_dumps(o);
@@ -224,33 +221,51 @@ static char *meta_key(const char *id)
 	return kb_buf_detach(&k);
 }
 
-/* The previous index's record of a document, when its file is byte-for-byte the same. */
-static char *unchanged_record(kb_db *old, const kb_cdoc *d, bool *existed)
+static char *state_key(const char *id)
 {
-	char *key = meta_key(d->id), *text = NULL;
-	*existed = false;
+	kb_buf k = { 0 };
+	kb_buf_adds(&k, KB_META_STATE);
+	kb_buf_adds(&k, id);
+	return kb_buf_detach(&k);
+}
+
+/* Is the document's file byte-for-byte the one the previous index holds? Then *nsec is how many
+ * sections it has there. *existed: whether the previous index holds the document at all. */
+static bool unchanged(kb_db *old, const kb_cdoc *d, bool *existed, size_t *nsec)
+{
+	char *key = state_key(d->id), *text = NULL;
 	kb_db_meta(old, key, &text, NULL);
 	free(key);
-	if (!text)
-		return NULL;
-	*existed = true;
-	json_t *o = json_loads(text, 0, NULL);
+	*existed = text != NULL;
+	if (!text) { /* no state: an index from before it was kept, or not this document */
+		key = meta_key(d->id);
+		kb_db_meta(old, key, &text, NULL);
+		*existed = text != NULL;
+		free(key);
+		free(text);
+		return false;
+	}
 	char hash[17];
 	snprintf(hash, sizeof hash, "%016" PRIx64, d->hash);
-	const char *h = kb_json_str(o, "hash"), *p = kb_json_str(o, "path");
-	bool same = h && p && strcmp(h, hash) == 0 && strcmp(p, d->path) == 0;
-	json_decref(o);
-	if (!same) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	char *sp = strchr(text, ' '), *end = NULL;
+	unsigned long long n = sp ? strtoull(sp + 1, &end, 10) : 0;
+	bool same = sp && (size_t)(sp - text) == 16 && strncmp(text, hash, 16) == 0 && end && *end == ' ' &&
+	            strcmp(end + 1, d->path) == 0;
+	*nsec = (size_t)n;
+	free(text);
+	return same;
 }
 
 static kb_status delete_doc(kb_writer *w, const char *id, char **errmsg);
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 struct removed_ctx {
-	const kb_corpus *c;
+	const char **ids;  /* the corpus's valid documents' ids, sorted */
+	size_t nids;
 	kb_writer *w;
 	size_t removed;
 	kb_status rc;
@@ -262,12 +277,15 @@ static bool remove_gone(void *ctx, const char *key)
 {
 	struct removed_ctx *r = ctx;
 	const char *id = key + strlen(KB_META_DOC);
-	for (size_t i = 0; i < r->c->ndocs; i++)
-		if (r->c->docs[i].probs.n == 0 && strcmp(r->c->docs[i].id, id) == 0)
-			return true;
+	if (bsearch(&id, r->ids, r->nids, sizeof *r->ids, cmp_str))
+		return true;
 	r->rc = delete_doc(r->w, id, r->errmsg);
+	char *state = state_key(id);
 	if (r->rc == KB_OK)
 		r->rc = kb_writer_set_meta(r->w, key, "", r->errmsg); /* an empty value deletes the key */
+	if (r->rc == KB_OK)
+		r->rc = kb_writer_set_meta(r->w, state, "", r->errmsg);
+	free(state);
 	r->removed++;
 	return r->rc == KB_OK;
 }
@@ -329,15 +347,6 @@ static char *lexicon_id(const kb_corpus *c)
 	return kb_buf_detach(&id);
 }
 
-/* The searchable sections of a document as the index records it. */
-static size_t sections_of(const char *doc_json_text)
-{
-	json_t *o = json_loads(doc_json_text, 0, NULL);
-	size_t n = json_array_size(json_object_get(o, "sections"));
-	json_decref(o);
-	return n;
-}
-
 static kb_status delete_doc(kb_writer *w, const char *id, char **errmsg)
 {
 	kb_buf term = { 0 };
@@ -362,11 +371,10 @@ static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_buil
 			continue;
 		}
 		bool existed = false;
-		char *prev = old ? unchanged_record(old, d, &existed) : NULL;
-		if (prev) {
-			st->sections += sections_of(prev);
+		size_t nsec = 0;
+		if (old && unchanged(old, d, &existed, &nsec)) {
+			st->sections += nsec;
 			st->unchanged++;
-			free(prev);
 			continue;
 		}
 		if (!lx) {
@@ -374,15 +382,23 @@ static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_buil
 			if (kb_lexicon_load(lx, wordlist_path(), NULL) == KB_OK && kb_lexicon_size(lx))
 				kb_analyzer_set_lexicon(an, lexicon_knows, lx);
 		}
-		char *key = meta_key(d->id), *js = doc_json(d);
+		char *key = meta_key(d->id), *js = doc_json(d), *skey = state_key(d->id);
+		size_t before = st->sections;
 		if (existed)
 			rc = delete_doc(w, d->id, errmsg);
 		if (rc == KB_OK)
 			rc = add_doc(w, an, sm, d, &st->sections, errmsg);
 		if (rc == KB_OK)
 			rc = kb_writer_set_meta(w, key, js, errmsg);
+		if (rc == KB_OK) {
+			kb_buf state = { 0 };
+			kb_buf_printf(&state, "%016" PRIx64 " %zu %s", d->hash, st->sections - before, d->path);
+			rc = kb_writer_set_meta(w, skey, state.s, errmsg);
+			kb_buf_free(&state);
+		}
 		free(js);
 		free(key);
+		free(skey);
 		if (existed)
 			st->changed++;
 		else
@@ -392,11 +408,16 @@ static kb_status write_all(kb_writer *w, const kb_corpus *c, kb_db *old, kb_buil
 	kb_analyzer_free(an);
 	kb_lexicon_free(lx);
 	if (rc == KB_OK && old) {
-		struct removed_ctx r = { c, w, 0, KB_OK, errmsg };
+		struct removed_ctx r = { kb_xcalloc(c->ndocs + 1, sizeof *r.ids), 0, w, 0, KB_OK, errmsg };
+		for (size_t i = 0; i < c->ndocs; i++)
+			if (c->docs[i].probs.n == 0)
+				r.ids[r.nids++] = c->docs[i].id;
+		qsort(r.ids, r.nids, sizeof *r.ids, cmp_str);
 		rc = kb_db_meta_keys(old, KB_META_DOC, remove_gone, &r, errmsg);
 		if (rc == KB_OK)
 			rc = r.rc;
 		st->removed = r.removed;
+		free(r.ids);
 	}
 	return rc;
 }

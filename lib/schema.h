@@ -51,6 +51,8 @@
 
 /* metadata keys */
 #define KB_META_DOC     "doc:"     /* + id: the document as JSON */
+#define KB_META_STATE   "state:"   /* + id: "HASH SECTIONS PATH", what an incremental build compares
+                                      (the file's hash, its searchable sections, its path) */
 #define KB_META_BUILT   "built"    /* when the index was built (ISO 8601) */
 #define KB_META_VERSION "version"  /* schema version: an index of another version is rebuilt */
 #define KB_META_LEXICON "lexicon"  /* the word list the index was analysed with */

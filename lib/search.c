@@ -328,8 +328,6 @@ kb_status kb_search_doc(kb_searcher *s, const char *id, json_t **out, char **err
 		*out = json_loads(text, 0, NULL);
 		if (!*out)
 			rc = kb_fail(KB_ERR_DATABASE, errmsg, "document '%s' is damaged in the index", id);
-		else
-			json_object_del(*out, "hash"); /* the indexer's bookkeeping, not the document's */
 	}
 	free(text);
 	return rc;
