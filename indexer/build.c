@@ -36,7 +36,11 @@ struct post_ctx {
 static void add_posting(void *ctx, const char *term, unsigned pos)
 {
 	struct post_ctx *p = ctx;
-	kb_wdoc_posting(p->doc, term, pos, p->wdf);
+	/* positions only where a phrase asks for them: the stems (schema.h) */
+	if (strncmp(term, KB_PFX_STEM_DA, 2) == 0 || strncmp(term, KB_PFX_STEM_EN, 2) == 0)
+		kb_wdoc_posting(p->doc, term, pos, p->wdf);
+	else
+		kb_wdoc_term(p->doc, term, p->wdf);
 	size_t cap = p->cap;
 	kb_grow((void **)&p->pos, &p->cap, p->n + 1, sizeof *p->pos);
 	if (cap != p->cap)

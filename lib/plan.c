@@ -210,7 +210,7 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 }
 
 struct phrase_forms {
-	kb_eq *ph[3]; /* exact words, Danish stems, English stems */
+	kb_eq *ph[3]; /* the words as typed (all of them), Danish stems, English stems (phrases) */
 	kb_termset *ts;
 };
 
@@ -224,22 +224,31 @@ static void add_phrase_form(void *ctx, const char *term, kb_form form)
 	kb_termset_add(p->ts, term);
 }
 
-/* Xapian's phrases take only terms, so a phrase is asked for three times: as typed, and as the
- * stems of each language (all of a word's terms sit at its position). */
+/* Only stems are indexed with positions (schema.h), so a phrase is asked for as the stems of each
+ * language in a row (each document has its language's), and the words as typed add their weight
+ * where the document holds them all. A phrase with a word that has no stem (rare: "'s") can only
+ * be asked for as its words, in any order. */
 static kb_eq *phrase_query(struct ctx *c, char *const *words, size_t n)
 {
-	struct phrase_forms p = { { kb_eq_new(KB_EQ_PHRASE), kb_eq_new(KB_EQ_PHRASE), kb_eq_new(KB_EQ_PHRASE) },
+	struct phrase_forms p = { { kb_eq_new(KB_EQ_AND), kb_eq_new(KB_EQ_PHRASE), kb_eq_new(KB_EQ_PHRASE) },
 	                          &c->plan->marks };
 	for (size_t i = 0; i < n; i++)
 		kb_analyzer_query_terms(c->an, words[i], add_phrase_form, &p);
-	kb_eq *q = kb_eq_new(KB_EQ_OR);
-	kb_eq_add(q, kb_eq_scale(p.ph[0], level_weight[KB_GRADE_EXACT]));
+	kb_eq *stems = kb_eq_new(KB_EQ_OR);
 	for (int k = 1; k < 3; k++) {
 		if (p.ph[k]->nkids == n)
-			kb_eq_add(q, kb_eq_scale(p.ph[k], level_weight[KB_GRADE_STEM]));
+			kb_eq_add(stems, kb_eq_scale(p.ph[k], level_weight[KB_GRADE_STEM]));
 		else
-			kb_eq_free(p.ph[k]); /* a word without a stem: no stemmed phrase */
+			kb_eq_free(p.ph[k]);
 	}
+	kb_eq *exact = kb_eq_scale(p.ph[0], level_weight[KB_GRADE_EXACT]);
+	if (!stems->nkids) {
+		kb_eq_free(stems);
+		return exact;
+	}
+	kb_eq *q = kb_eq_new(KB_EQ_AND_MAYBE);
+	kb_eq_add(q, stems);
+	kb_eq_add(q, exact);
 	return q;
 }
 

@@ -1,8 +1,9 @@
 /* schema — how a corpus document is laid out in the index; shared by the indexer, which writes it,
  * and search, which reads it. Constants only.
  *
- * Each section of a document is one Xapian document: its words with positions (each field from its
- * own base position, so a phrase never spans two fields), boolean filter terms, values, and as data
+ * Each section of a document is one Xapian document: its words' terms (analyzer.h), the stems with
+ * positions, for phrases (each field from its own base position, so a phrase never spans two
+ * fields; the other terms need none, and positions are half of what indexing costs), boolean filter terms, values, and as data
  * the fields a hit shows (KB_HIT_FIELDS, in that order, each "-" for none or its length in bytes,
  * ':' and the bytes: read without a parser, which costs less per hit than JSON did), a newline,
  * and the section's text for snippets. The whole document (metadata, rendered HTML) lives in the
@@ -56,6 +57,6 @@
 #define KB_META_BUILT   "built"    /* when the index was built (ISO 8601) */
 #define KB_META_VERSION "version"  /* schema version: an index of another version is rebuilt */
 #define KB_META_LEXICON "lexicon"  /* the word list the index was analysed with */
-#define KB_SCHEMA_VERSION "5"
+#define KB_SCHEMA_VERSION "6"
 
 #endif
