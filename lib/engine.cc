@@ -485,8 +485,9 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 	*out = nullptr;
 	kb_eresult *r = static_cast<kb_eresult *>(calloc(1, sizeof *r));
 	try {
+		Xapian::Query query = build(q);
 		Xapian::Enquire enq(db->db);
-		enq.set_query(build(q));
+		enq.set_query(query);
 		// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
 		// which is how field weights (a title word counts several times) reach the ranking.
 		enq.set_weighting_scheme(Xapian::BM25Weight(KB_BM25_K1, 0, 1, 0.5, 0.5));
@@ -494,15 +495,21 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 			enq.set_collapse_key(o->collapse_slot);
 			enq.set_sort_by_relevance_then_value(o->collapse_slot, false);
 		}
+		// Total and facets come from a first pass without weights, over up to KB_CHECK_AT_LEAST (500)
+		// sections in index order: below that it sees every match, so both are exact (always, for a
+		// curated corpus of this size), and above it they become estimates. The ranking pass then
+		// needs to look at no more sections than Xapian's weight bounds require for the page.
 		FacetSpy spy(*o->vals);
-		enq.add_matchspy(&spy);
-		// Up to KB_CHECK_AT_LEAST (500) sections are looked at whatever the page: below that the spy sees
-		// every match, so total and the facets are exact (always, for a curated corpus of this size);
-		// above it Xapian stops once the top hits are certain, and both become estimates.
-		Xapian::doccount check = std::max<Xapian::doccount>(o->offset + o->limit, KB_CHECK_AT_LEAST);
-		Xapian::MSet ms = enq.get_mset(o->offset, o->limit, check);
-		r->total = spy.calls < check ? spy.distinct()
-		                             : std::max<size_t>(ms.get_matches_estimated(), spy.distinct());
+		{
+			Xapian::Enquire count(db->db);
+			count.set_query(query);
+			count.set_weighting_scheme(Xapian::BoolWeight());
+			count.add_matchspy(&spy);
+			count.get_mset(0, 0, KB_CHECK_AT_LEAST);
+		}
+		Xapian::MSet ms = enq.get_mset(o->offset, o->limit);
+		r->total = spy.calls < KB_CHECK_AT_LEAST ? spy.distinct()
+		                                         : std::max<size_t>(ms.get_matches_estimated(), spy.distinct());
 		r->nhits = ms.size();
 		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
 		std::vector<std::pair<Xapian::docid, size_t>> order; // the hits by docid, for the probes
