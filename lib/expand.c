@@ -361,27 +361,31 @@ static void split_parts(kb_vocab *v, kb_wforms *f, const char *word)
 /* ---- spelling ---- */
 
 /* Optimal string alignment distance (a swap of two neighbours is one edit: hopsital → hospital),
- * or max + 1 once it is certainly more than max. */
+ * or max + 1 once it is certainly more than max. Only cells within max of the diagonal can stay
+ * within max, so only those are worked out (Ukkonen's band). */
 static int distance(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int max)
 {
 	int d[MAX_CODEPOINTS + 1][MAX_CODEPOINTS + 1];
-	if ((n > m ? n - m : m - n) > (size_t)max)
+	size_t w = (size_t)max;
+	if ((n > m ? n - m : m - n) > w)
 		return max + 1;
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = (int)i;
-	for (size_t j = 0; j <= m; j++)
+#define CELL(i, j) ((j) + w < (i) || (j) > (i) + w ? max + 1 : d[i][j])
+	for (size_t j = 0; j <= m && j <= w; j++)
 		d[0][j] = (int)j;
 	for (size_t i = 1; i <= n; i++) {
-		int rowmin = max + 1;
-		for (size_t j = 1; j <= m; j++) {
+		size_t lo = i > w ? i - w : 1, hi = i + w < m ? i + w : m;
+		if (lo == 1)
+			d[i][0] = (int)i;
+		int rowmin = lo == 1 ? (int)i : max + 1;
+		for (size_t j = lo; j <= hi; j++) {
 			int cost = a[i - 1] != b[j - 1];
-			int v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
+			int v = CELL(i - 1, j) + 1;
+			if (CELL(i, j - 1) + 1 < v)
+				v = CELL(i, j - 1) + 1;
+			if (CELL(i - 1, j - 1) + cost < v)
+				v = CELL(i - 1, j - 1) + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && CELL(i - 2, j - 2) + 1 < v)
+				v = CELL(i - 2, j - 2) + 1;
 			d[i][j] = v;
 			if (v < rowmin)
 				rowmin = v;
@@ -389,7 +393,8 @@ static int distance(const uint32_t *a, size_t n, const uint32_t *b, size_t m, in
 		if (rowmin > max)
 			return max + 1;
 	}
-	return d[n][m];
+#undef CELL
+	return d[n][m] > max ? max + 1 : d[n][m];
 }
 
 static bool is_acronym(const char *typed)
