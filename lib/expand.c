@@ -428,12 +428,12 @@ static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const c
 	size_t best[MAX_CORRECTIONS];
 	int bestd[MAX_CORRECTIONS];
 	size_t nbest = 0;
-	uint64_t qmask = kb_letter_mask(q, n);
-	/* max edits change the length by at most max, and at most 2 * max letters of the set */
+	uint64_t qmask = kb_letter_mask(q, n), qtwice = kb_letter_mask_twice(q, n);
+	/* max edits change the length by at most max, and the letter sets by at most 2 * max (words.h) */
 	for (size_t len = n > (size_t)max ? n - (size_t)max : 0; len <= n + (size_t)max && len < MAX_CODEPOINTS; len++) {
 		kb_word_span span = kb_words_of_length(v->words, len);
 		for (size_t j = 0; j < span.n; j++) {
-			if (__builtin_popcountll(qmask ^ span.mask[j]) > 2 * max)
+			if (__builtin_popcountll(qmask ^ span.mask[j]) + __builtin_popcountll(qtwice ^ span.twice[j]) > 2 * max)
 				continue;
 			size_t i = span.idx[j];
 			kb_word cand = kb_words_at(v->words, i);

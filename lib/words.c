@@ -27,6 +27,7 @@ struct kb_words {
 	size_t by_len[257]; /* the words of length l are by_idx[by_len[l] .. by_len[l + 1]) */
 	uint32_t *by_idx;
 	uint64_t *by_mask;
+	uint64_t *by_twice;
 	bool too_big;
 };
 
@@ -36,6 +37,17 @@ uint64_t kb_letter_mask(const uint32_t *cps, size_t n)
 	for (size_t i = 0; i < n; i++)
 		m |= 1ULL << (cps[i] % 64);
 	return m;
+}
+
+uint64_t kb_letter_mask_twice(const uint32_t *cps, size_t n)
+{
+	uint64_t once = 0, twice = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t bit = 1ULL << (cps[i] % 64);
+		twice |= once & bit;
+		once |= bit;
+	}
+	return twice;
 }
 
 static bool put(kb_words *w, table *t, const char *term, size_t freq)
@@ -92,10 +104,14 @@ static void group_by_length(kb_words *w)
 	memcpy(fill, w->by_len, sizeof fill);
 	w->by_idx = kb_xmalloc((n ? n : 1) * sizeof *w->by_idx);
 	w->by_mask = kb_xmalloc((n ? n : 1) * sizeof *w->by_mask);
+	w->by_twice = kb_xmalloc((n ? n : 1) * sizeof *w->by_twice);
 	for (size_t i = 0; i < n; i++) {
 		size_t at = fill[w->ncp[i]]++;
+		uint32_t cps[256];
+		size_t ncp = kb_utf8_decode(w->arena.s + w->words.off[i], cps, 255);
 		w->by_idx[at] = (uint32_t)i;
 		w->by_mask[at] = w->masks[i];
+		w->by_twice[at] = kb_letter_mask_twice(cps, ncp);
 	}
 }
 
@@ -148,6 +164,7 @@ void kb_words_unref(kb_words *w)
 	free(w->ncp);
 	free(w->by_idx);
 	free(w->by_mask);
+	free(w->by_twice);
 	free(w);
 }
 
@@ -186,7 +203,7 @@ kb_word kb_words_at(const kb_words *w, size_t i)
 kb_word_span kb_words_of_length(const kb_words *w, size_t ncp)
 {
 	if (ncp > 255 || !w->by_idx)
-		return (kb_word_span){ NULL, NULL, 0 };
+		return (kb_word_span){ NULL, NULL, NULL, 0 };
 	size_t a = w->by_len[ncp], b = w->by_len[ncp + 1];
-	return (kb_word_span){ w->by_idx + a, w->by_mask + a, b - a };
+	return (kb_word_span){ w->by_idx + a, w->by_mask + a, w->by_twice + a, b - a };
 }

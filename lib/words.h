@@ -36,16 +36,20 @@ typedef struct {
 } kb_word;
 kb_word kb_words_at(const kb_words *w, size_t i);
 
-/* The words of one length (in code points), for spelling: word idx[i] has the letters mask[i];
- * in byte order. Borrowed; valid while w is. */
+/* The words of one length (in code points), for spelling: word idx[i] has the letters mask[i],
+ * and those of them it has twice or more twice[i]; in byte order. Borrowed; valid while w is. */
 typedef struct {
 	const uint32_t *idx;
 	const uint64_t *mask;
+	const uint64_t *twice;
 	size_t n;
 } kb_word_span;
 kb_word_span kb_words_of_length(const kb_words *w, size_t ncp);
 
-/* The letter set of a word of n code points, as kb_word.mask. */
+/* The letter set of a word of n code points, as kb_word.mask; and the letters it has at least twice.
+ * (Bit c % 64 stands for code point c, so letters 64 apart count as one.) One edit of a word
+ * changes at most two bits of the two masks together. */
 uint64_t kb_letter_mask(const uint32_t *cps, size_t n);
+uint64_t kb_letter_mask_twice(const uint32_t *cps, size_t n);
 
 #endif

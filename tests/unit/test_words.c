@@ -70,6 +70,9 @@ static void test_words(kb_db *db)
 	CHECK(ae.ncp == 5 && ae.freq == 1);
 	uint32_t cps[] = { 0xE6, 'r', 'l', 'i', 'g' };
 	CHECK(ae.mask == kb_letter_mask(cps, 5));
+	uint32_t hosp[] = { 'h', 'o', 's', 'p', 'i', 't', 'a', 'l', 'e', 't' };
+	CHECK(kb_letter_mask_twice(hosp, 10) == 1ULL << ('t' % 64));
+	CHECK(kb_letter_mask_twice(hosp, 8) == 0);
 
 	/* grouped by length: "hospital" and "genterapi" are 8 and 9 letters long */
 	kb_word_span s8 = kb_words_of_length(w, 8), s9 = kb_words_of_length(w, 9), s5 = kb_words_of_length(w, 5);
@@ -77,6 +80,7 @@ static void test_words(kb_db *db)
 	CHECK(s9.n == 1 && strcmp(kb_words_at(w, s9.idx[0]).word, "genterapi") == 0);
 	CHECK(s5.n == 1 && s5.idx[0] == 5);
 	CHECK(kb_words_of_length(w, 7).n == 0 && kb_words_of_length(w, 300).n == 0);
+	CHECK(s8.twice[0] == 0 && kb_words_of_length(w, 10).twice[0] == 1ULL << ('t' % 64)); /* hospitalet */
 
 	/* shared: the last reference frees it */
 	char *uuid = NULL;
