@@ -247,7 +247,7 @@ def build(r):
     w("")
     w(f"`wrk -t1 -c8 -d{r.get('wrk_seconds')}s --latency -s bench/mix.lua` on 127.0.0.1, cycling "
       "through the same mix as `GET /api/search?q=…`; `atmp-searchd --threads "
-      f"{r.get('cores')}`. The floor is `bench/floor.c`: libmicrohttpd started as atmp-searchd "
+      f"{r.get('searchd_threads', r.get('cores'))}` (its default). The floor is `bench/floor.c`: libmicrohttpd started as atmp-searchd "
       f"starts it, answering every request with the same {fmt(num(r, 'floor.body_bytes'))}-byte "
       "JSON (atmp-searchd's answer to `genterapi` at the smallest size). wrk runs on the same cores "
       "as the server (one of its threads), so a server gets less than all of them; the "
@@ -273,7 +273,8 @@ def build(r):
     w("## Memory of the daemon")
     w("")
     w("RSS right after start and the peak (VmHWM of /proc/PID/status) after the wrk run, with "
-      f"{r.get('cores')} request threads (one searcher each).")
+      f"{r.get('searchd_threads', r.get('cores'))} request threads (one searcher each, sharing the "
+      "vocabulary and document values).")
     w("")
     w("| documents | RSS at start MB | peak RSS MB | index file MB |")
     w("|---:|---:|---:|---:|")

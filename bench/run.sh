@@ -28,6 +28,7 @@ WRK_SECONDS=${BENCH_WRK_SECONDS:-8}
 OUT=${BENCH_OUT:-bench/RESULTS.md}
 QUERIES=bench/queries.tsv
 NCPU=$(nproc)
+SD_THREADS=$((4 * NCPU)) # atmp-searchd's default (searchd/http.c); the floor gets as many
 T_START=$(date +%s)
 R="$WORK/results.tsv" # KEY<TAB>VALUE lines, turned into Markdown by bench/report.py
 
@@ -122,6 +123,7 @@ EOF
 put date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 put cpu "$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 put cores "$NCPU"
+put searchd_threads "$SD_THREADS"
 put mem_gb "$(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo)"
 put kernel "$(uname -r)"
 put xapian "$(xapian-config --version | awk '{print $NF}')"
@@ -288,7 +290,7 @@ for n in $SIZES; do
 	# ---- over HTTP, and the daemon's memory ----
 	note "HTTP at $n documents (wrk, ${WRK_SECONDS}s)"
 	start_server "$WORK/searchd-$n.log" "$BIN/atmp-searchd" --db "$k" --listen 127.0.0.1:0 --web web \
-		--threads "$NCPU"
+		--threads "$SD_THREADS"
 	sd=$SRV_PID
 	curl -fsS "$SRV_URL/api/search?q=genterapi" >"$WORK/body-$n.json" || die "searchd does not answer"
 	put "rss.$n.idle_kb" "$(rss_kb "$sd")"
@@ -297,7 +299,7 @@ for n in $SIZES; do
 	stop_server "$sd"
 	if [ "$n" = "$(echo "$SIZES" | awk '{print $1}')" ]; then
 		note "HTTP floor: a fixed JSON body from libmicrohttpd"
-		start_server "$WORK/floor.log" "$TOOLS/floor" --listen 127.0.0.1:0 --threads "$NCPU" \
+		start_server "$WORK/floor.log" "$TOOLS/floor" --listen 127.0.0.1:0 --threads "$SD_THREADS" \
 			--body "$WORK/body-$n.json"
 		wrk_run "http.floor" "$SRV_URL"
 		put "floor.body_bytes" "$(stat -c %s "$WORK/body-$n.json")"
