@@ -273,7 +273,7 @@ def build(r):
     w("## Memory of the daemon")
     w("")
     w("RSS right after start and the peak (VmHWM of /proc/PID/status) after the wrk run, with "
-      f"{r.get('searchd_threads', r.get('cores'))} request threads (one searcher each, sharing the "
+      f"{r.get('searchd_threads', r.get('cores'))} search threads (one searcher each, sharing the "
       "vocabulary and document values).")
     w("")
     w("| documents | RSS at start MB | peak RSS MB | index file MB |")

@@ -28,7 +28,7 @@ WRK_SECONDS=${BENCH_WRK_SECONDS:-8}
 OUT=${BENCH_OUT:-bench/RESULTS.md}
 QUERIES=bench/queries.tsv
 NCPU=$(nproc)
-SD_THREADS=$((4 * NCPU)) # atmp-searchd's default (searchd/http.c); the floor gets as many
+SD_THREADS=$NCPU # atmp-searchd's default (searchd/http.c); the floor gets as many
 T_START=$(date +%s)
 R="$WORK/results.tsv" # KEY<TAB>VALUE lines, turned into Markdown by bench/report.py
 

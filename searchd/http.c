@@ -19,6 +19,7 @@
 #include "search.h"
 #include "served.h"
 #include "util.h"
+#include "work.h"
 #include "zerohits.h"
 
 #define MAX_OFFSET 10000
@@ -35,6 +36,10 @@ struct req {
 	char method[8];
 	char *path;  /* owned; the URL path as decoded */
 	bool nul_path; /* the path as sent holds %00: decoded, it was cut short */
+	bool answered; /* a search thread has put its answer here (see defer) */
+	unsigned answer_status;
+	char *answer;  /* owned; that answer (JSON, or the health check's text) */
+	bool answer_text;
 };
 
 static atomic_bool stopping; /* SIGTERM came: every answer closes its connection */
@@ -89,10 +94,9 @@ static enum MHD_Result send_text(struct MHD_Connection *c, struct req *rq, unsig
 	return reply(c, rq, status, r);
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *c, struct req *rq, unsigned status, json_t *v)
+/* Sends body (JSON; taken, freed here). */
+static enum MHD_Result send_body(struct MHD_Connection *c, struct req *rq, unsigned status, char *body)
 {
-	char *body = kb_json_dumps(v);
-	json_decref(v);
 	if (!body)
 		return MHD_NO;
 	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
@@ -104,6 +108,13 @@ static enum MHD_Result send_json(struct MHD_Connection *c, struct req *rq, unsig
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 	cors(c, r);
 	return reply(c, rq, status, r);
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, struct req *rq, unsigned status, json_t *v)
+{
+	char *body = kb_json_dumps(v);
+	json_decref(v);
+	return send_body(c, rq, status, body);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *c, struct req *rq, unsigned status,
@@ -186,85 +197,147 @@ static void zero_hits(const kb_search_params *sp)
 	kb_buf_free(&filters);
 }
 
+/* Work handed to the search threads (work.h), which alone hold searchers: the connection waits
+ * suspended meanwhile, and its request's memory, which the parameters point into, with it. */
+typedef enum { JOB_SEARCH, JOB_DOC, JOB_SUGGEST, JOB_HEALTH } job_kind;
+
+struct job {
+	job_kind kind;
+	struct MHD_Connection *c;
+	struct req *rq;
+	struct params p;
+	kb_search_params sp;  /* JOB_SEARCH */
+	const char *id;       /* JOB_DOC */
+	size_t limit;         /* JOB_SUGGEST */
+};
+
+static char *error_json(const char *msg)
+{
+	json_t *v = json_pack("{s:s}", "error", msg ? msg : "unknown error");
+	char *body = kb_json_dumps(v);
+	json_decref(v);
+	return body;
+}
+
+/* The answer to a job: status and body into the request. */
+static void answer(struct job *j, kb_searcher *s)
+{
+	struct req *rq = j->rq;
+	json_t *res = NULL;
+	char *err = NULL;
+	kb_status st = KB_OK;
+	if (j->kind == JOB_HEALTH) {
+		rq->answer_text = true;
+		rq->answer_status = s ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
+		rq->answer = kb_xstrdup(s ? "ok\n" : "no index\n");
+		return;
+	}
+	if (!s) {
+		rq->answer_status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		rq->answer = error_json("the index cannot be opened");
+		return;
+	}
+	if (j->kind == JOB_SEARCH)
+		st = kb_search_run(s, &j->sp, &res, &err);
+	else if (j->kind == JOB_DOC)
+		st = kb_search_doc(s, j->id, &res, &err);
+	else
+		st = kb_search_suggest(s, j->p.q ? j->p.q : "", j->limit, &res, &err);
+	if (st == KB_OK) {
+		if (j->kind == JOB_SEARCH && json_integer_value(json_object_get(res, "total")) == 0 && j->sp.q[0])
+			zero_hits(&j->sp);
+		rq->answer_status = MHD_HTTP_OK;
+		rq->answer = kb_json_dumps(res);
+		json_decref(res);
+	} else {
+		rq->answer_status = st == KB_ERR_INVALID ? MHD_HTTP_BAD_REQUEST
+		                    : st == KB_ERR_NOT_FOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_SERVICE_UNAVAILABLE;
+		rq->answer = error_json(err);
+	}
+	free(err);
+}
+
+/* Runs on a search thread (or, once they have stopped, on the connection's): the answer, then the
+ * connection goes on. */
+static void run_job(void *arg)
+{
+	struct job *j = arg;
+	answer(j, kb_served_get());
+	j->rq->answered = true;
+	MHD_resume_connection(j->c);
+	free(j);
+}
+
+/* Hands j over; the answer is sent when the handler is called again (see handle). */
+static enum MHD_Result defer(struct job *j)
+{
+	/* suspended before it is handed over, so a search thread cannot resume it first */
+	MHD_suspend_connection(j->c);
+	if (!kb_work_submit(run_job, j))
+		run_job(j);
+	return MHD_YES;
+}
+
+static struct job *new_job(job_kind kind, struct MHD_Connection *c, struct req *rq)
+{
+	struct job *j = kb_xcalloc(1, sizeof *j);
+	j->kind = kind;
+	j->c = c;
+	j->rq = rq;
+	return j;
+}
+
 static enum MHD_Result api_search(struct MHD_Connection *c, struct req *rq)
 {
-	struct params p = { 0 };
-	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect, &p);
-	if (p.bad[0])
-		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, p.bad);
-	kb_search_params sp = { .q = p.q ? p.q : "", .limit = 10, .offset = 0 };
-	if (p.limit && !parse_count(p.limit, 1, KB_MAX_LIMIT, &sp.limit))
-		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "parameter 'limit' must be a whole number from 1 to 100");
-	if (p.offset && !parse_count(p.offset, 0, MAX_OFFSET, &sp.offset))
-		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "parameter 'offset' must be a whole number from 0 to 10000");
+	struct job *j = new_job(JOB_SEARCH, c, rq);
+	struct params *p = &j->p;
+	kb_search_params *sp = &j->sp;
+	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect, p);
+	const char *bad = p->bad[0] ? p->bad : NULL;
+	*sp = (kb_search_params){ .q = p->q ? p->q : "", .limit = 10, .offset = 0 };
+	if (!bad && p->limit && !parse_count(p->limit, 1, KB_MAX_LIMIT, &sp->limit))
+		bad = "parameter 'limit' must be a whole number from 1 to 100";
+	if (!bad && p->offset && !parse_count(p->offset, 0, MAX_OFFSET, &sp->offset))
+		bad = "parameter 'offset' must be a whole number from 0 to 10000";
 	for (int f = 0; f < KB_FILTER_N; f++) {
-		sp.filters[f] = p.vals[f];
-		sp.nfilters[f] = p.nvals[f];
+		sp->filters[f] = p->vals[f];
+		sp->nfilters[f] = p->nvals[f];
 	}
 	char *err = NULL;
-	kb_status st = kb_search_check(&sp, &err);
-	if (st != KB_OK) {
-		enum MHD_Result ret = send_error(c, rq, MHD_HTTP_BAD_REQUEST, err);
+	if (!bad && kb_search_check(sp, &err) != KB_OK)
+		bad = err;
+	if (bad) {
+		enum MHD_Result ret = send_error(c, rq, MHD_HTTP_BAD_REQUEST, bad);
 		free(err);
+		free(j);
 		return ret;
 	}
-	kb_searcher *s = kb_served_get();
-	if (!s)
-		return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the index cannot be opened");
-	json_t *res = NULL;
-	st = kb_search_run(s, &sp, &res, &err);
-	if (st != KB_OK) {
-		enum MHD_Result ret = send_error(c, rq, st == KB_ERR_INVALID ? MHD_HTTP_BAD_REQUEST
-		                                                             : MHD_HTTP_SERVICE_UNAVAILABLE, err);
-		free(err);
-		return ret;
-	}
-	if (json_integer_value(json_object_get(res, "total")) == 0 && sp.q[0])
-		zero_hits(&sp);
-	return send_json(c, rq, MHD_HTTP_OK, res);
+	return defer(j);
 }
 
 static enum MHD_Result api_doc(struct MHD_Connection *c, struct req *rq, const char *id)
 {
-	kb_searcher *s = kb_served_get();
-	if (!s)
-		return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the index cannot be opened");
-	json_t *doc = NULL;
-	char *err = NULL;
-	kb_status st = kb_search_doc(s, id, &doc, &err);
-	if (st != KB_OK) {
-		enum MHD_Result ret = send_error(c, rq, st == KB_ERR_NOT_FOUND ? MHD_HTTP_NOT_FOUND
-		                                                               : MHD_HTTP_SERVICE_UNAVAILABLE, err);
-		free(err);
-		return ret;
-	}
-	return send_json(c, rq, MHD_HTTP_OK, doc);
+	struct job *j = new_job(JOB_DOC, c, rq);
+	j->id = id;
+	return defer(j);
 }
 
 #define MAX_SUGGESTIONS 8
 
 static enum MHD_Result api_suggest(struct MHD_Connection *c, struct req *rq)
 {
-	struct params p = { 0 };
-	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect, &p);
-	if (p.bad[0])
-		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, p.bad);
-	size_t limit = MAX_SUGGESTIONS;
-	if (p.limit && !parse_count(p.limit, 1, 20, &limit))
-		return send_error(c, rq, MHD_HTTP_BAD_REQUEST, "parameter 'limit' must be a whole number from 1 to 20");
-	kb_searcher *s = kb_served_get();
-	if (!s)
-		return send_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the index cannot be opened");
-	json_t *res = NULL;
-	char *err = NULL;
-	kb_status st = kb_search_suggest(s, p.q ? p.q : "", limit, &res, &err);
-	if (st != KB_OK) {
-		enum MHD_Result ret = send_error(c, rq, st == KB_ERR_INVALID ? MHD_HTTP_BAD_REQUEST
-		                                                             : MHD_HTTP_SERVICE_UNAVAILABLE, err);
-		free(err);
+	struct job *j = new_job(JOB_SUGGEST, c, rq);
+	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect, &j->p);
+	j->limit = MAX_SUGGESTIONS;
+	const char *bad = j->p.bad[0] ? j->p.bad : NULL;
+	if (!bad && j->p.limit && !parse_count(j->p.limit, 1, 20, &j->limit))
+		bad = "parameter 'limit' must be a whole number from 1 to 20";
+	if (bad) {
+		enum MHD_Result ret = send_error(c, rq, MHD_HTTP_BAD_REQUEST, bad);
+		free(j);
 		return ret;
 	}
-	return send_json(c, rq, MHD_HTTP_OK, res);
+	return defer(j);
 }
 
 static enum MHD_Result metrics(struct MHD_Connection *c, struct req *rq)
@@ -332,10 +405,7 @@ static enum MHD_Result route(struct MHD_Connection *c, struct req *rq, const cha
 {
 	if (strcmp(url, "/healthz") == 0) {
 		rq->endpoint = KB_EP_HEALTHZ;
-		return kb_served_get()
-		       ? send_text(c, rq, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", "no-store")
-		       : send_text(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
-		                   "no index\n", "no-store");
+		return defer(new_job(JOB_HEALTH, c, rq));
 	}
 	if (strcmp(url, "/api/search") == 0) {
 		rq->endpoint = KB_EP_SEARCH;
@@ -404,6 +474,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*upload_size = 0; /* a body that came anyway is dropped; the answer is already queued */
 		return MHD_YES;
 	}
+	if (rq->answered) { /* called again after a search thread resumed the connection */
+		char *body = rq->answer;
+		rq->answer = NULL;
+		if (!rq->answer_text)
+			return send_body(c, rq, rq->answer_status, body);
+		enum MHD_Result ret = send_text(c, rq, rq->answer_status, "text/plain; charset=utf-8", body, "no-store");
+		free(body);
+		return ret;
+	}
 	return route(c, rq, url);
 }
 
@@ -458,6 +537,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_
 		fputs(line.s, stderr);
 		kb_buf_free(&line);
 	}
+	free(rq->answer);
 	free(rq->path);
 	free(rq);
 	*ctx = NULL;
@@ -512,6 +592,13 @@ static bool resolve(const char *listen, struct sockaddr_storage *ss, socklen_t *
 	return true;
 }
 
+/* Each search thread opens its searcher when it starts: one that first opened it later could meet
+ * a broken new file and have no previous index to keep answering from (served.h). */
+static void open_searcher(void)
+{
+	kb_served_get();
+}
+
 bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 {
 	conf = *cf;
@@ -525,14 +612,17 @@ bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 		return false;
 	unsigned threads = conf.threads;
 	if (!threads) {
-		/* libmicrohttpd's pool threads each keep the connections they accepted, and a burst of
-		 * connections can land on one of them: with one thread per core a core then idles while
-		 * the other answers everything (half the throughput under wrk, seen here). More threads
-		 * than cores spread the connections; they share the index's vocabulary (served.c). */
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = 4 * (n > 1 ? (unsigned)n : 1);
+		threads = n > 1 ? (unsigned)n : 2;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	/* searches run on their own pool (work.h): libmicrohttpd's threads each keep the connections
+	 * they accepted, and a burst of connections on one of them would leave a core idle */
+	if (!kb_work_start(threads, open_searcher)) {
+		kb_fail(KB_ERR_INTERNAL, errmsg, "cannot start the search threads");
+		return false;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL,
@@ -548,6 +638,7 @@ bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 		MHD_OPTION_UNESCAPE_CALLBACK, (size_t (*)(void *, struct MHD_Connection *, char *))unescape, NULL,
 		MHD_OPTION_END);
 	if (!daemon_) {
+		kb_work_stop();
 		kb_fail(KB_ERR_IO, errmsg, "cannot listen on %s (address in use, or not allowed?)", conf.listen);
 		return false;
 	}
@@ -579,6 +670,8 @@ void kb_http_stop(void)
 		struct timespec ts = { 0, 50 * 1000000L };
 		nanosleep(&ts, NULL);
 	}
+	/* every search handed over is answered (its connection resumed) before the daemon goes */
+	kb_work_stop();
 	MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
 }

@@ -10,7 +10,7 @@ typedef struct {
 	const char *web;             /* folder of the widget and pages */
 	const char *const *origins;  /* sites allowed to call the API from their pages (CORS) */
 	size_t norigins;
-	unsigned threads;            /* request threads; 0: one per core */
+	unsigned threads;            /* search threads, and as many connection threads; 0: one per core */
 	bool log;                    /* an access-log line per request on stderr */
 	bool log_client_ip;          /* ... starting with the client's address */
 } kb_http_conf;

@@ -26,7 +26,7 @@ static const char usage[] =
 	"  --listen HOST:PORT    where to listen (default 127.0.0.1:8080; port 0 picks a free port)\n"
 	"  --web DIR             the widget and pages (default " KB_WEBDIR ")\n"
 	"  --allow-origin ORIGIN a site whose pages may call the API (CORS); repeat for more\n"
-	"  --threads N           request threads (default: four per core)\n"
+	"  --threads N           search threads, and as many connection threads (default: one per core)\n"
 	"  --access-log          print a line per request on stderr: method, path, status, time\n"
 	"  --log-client-ip       ... starting with the client's address (off: privacy by default)\n"
 	"  --zero-hits-log FILE  append each search that found nothing to FILE (time, query, filters)\n"
