@@ -289,11 +289,6 @@ void kb_db_close(kb_db *db)
 	delete db;
 }
 
-size_t kb_db_doccount(kb_db *db)
-{
-	try { return db->db.get_doccount(); } catch (...) { return 0; }
-}
-
 kb_status kb_db_uuid(kb_db *db, char **out, char **errmsg)
 {
 	*out = nullptr;
@@ -304,11 +299,6 @@ kb_status kb_db_uuid(kb_db *db, char **out, char **errmsg)
 		return KB_OK;
 	}
 	KB_CATCH(errmsg, "uuid")
-}
-
-size_t kb_db_termfreq(kb_db *db, const char *term)
-{
-	try { return db->db.get_termfreq(term); } catch (...) { return 0; }
 }
 
 kb_status kb_db_terms(kb_db *db, const char *prefix, bool (*cb)(void *, const char *, size_t), void *ctx,

@@ -79,11 +79,8 @@ kb_status kb_compact_single(const char *dir, const char *dst, char **errmsg);
 /* Opens an index file read-only. */
 kb_status kb_db_open(const char *path, kb_db **out, char **errmsg);
 void kb_db_close(kb_db *db);
-size_t kb_db_doccount(kb_db *db);
 /* The index's UUID, new with each build: *out (caller frees) names this version of the file. */
 kb_status kb_db_uuid(kb_db *db, char **out, char **errmsg);
-/* How many documents hold term (0 on any error). */
-size_t kb_db_termfreq(kb_db *db, const char *term);
 /* Calls cb for each term starting with prefix ("" for all), in byte order, with how many documents
  * hold it, until cb returns false. */
 kb_status kb_db_terms(kb_db *db, const char *prefix, bool (*cb)(void *ctx, const char *term, size_t freq),

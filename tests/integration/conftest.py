@@ -5,6 +5,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -12,22 +13,11 @@ import urllib.request
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.environ.get("ATMP_BIN") or os.path.join(ROOT, "bin")
-CORPUS = os.path.join(ROOT, "corpus")
-WEB = os.path.join(ROOT, "web")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import BIN, CORPUS, ROOT, WEB, prog  # noqa: E402  (shared with the other suite)
+import common  # noqa: E402
 
-
-def prog(name):
-    return os.path.join(BIN, name)
-
-
-def run(args, **kw):
-    """Runs a program and returns the CompletedProcess (text mode)."""
-    kw.setdefault("capture_output", True)
-    kw.setdefault("text", True)
-    kw.setdefault("timeout", 60)
-    return subprocess.run(args, **kw)
+run = common.run
 
 
 class Daemon:

@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -19,22 +20,15 @@ import urllib.request
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.path.abspath(os.environ.get("ATMP_BIN") or os.path.join(ROOT, "bin"))
-CORPUS = os.path.join(ROOT, "corpus")
-WEB = os.path.join(ROOT, "web")
-
-
-def prog(name):
-    return os.path.join(BIN, name)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import BIN, CORPUS, ROOT, WEB, prog  # noqa: E402  (shared with the other suite)
+import common  # noqa: E402
 
 
 def run(args, **kw):
-    """Runs a program and returns the CompletedProcess (text mode)."""
-    kw.setdefault("capture_output", True)
-    kw.setdefault("text", True)
+    """Runs a program and returns the CompletedProcess (text mode); faults take longer here."""
     kw.setdefault("timeout", 120)
-    return subprocess.run(args, **kw)
+    return common.run(args, **kw)
 
 
 def index(corpus, db, *extra):
