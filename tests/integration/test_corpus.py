@@ -143,6 +143,28 @@ def test_a_new_synonym_group_reaches_every_document_of_an_incremental_build(tmp_
     assert any("(synonym)" in w for w in found["guidance/hospitalsundtagelse"].get("why", []))
 
 
+def test_a_synonym_term_without_words_does_not_shift_the_others(tmp_path):
+    # "—" is a term of its group with no words in it: the indexer and the searcher must both pass
+    # over it, or the group's terms would be looked for under one another's index terms
+    c = tmp_path / "c"
+    c.mkdir()
+    (c / "synonyms.txt").write_text("—, blodprøve, bloodtest\nbiopsi, —, tissue sample\n", encoding="utf-8")
+    for name, lang, text in (("da", "da", "Om blodprøve og biopsi."), ("en", "en", "A bloodtest."),
+                             ("sample", "en", "A tissue sample.")):
+        (c / f"{name}.md").write_text(f"---\ntitle: {name}\ntype: faq\nlang: {lang}\nupdated: 2026-01-01\n---\n\n"
+                                      f"{text}\n", encoding="utf-8")
+    db = str(tmp_path / "kb.db")
+    r = run([prog("atmp-index"), "--corpus", str(c), "--db", db])
+    assert r.returncode == 0, r.stdout + r.stderr
+    d = Daemon(db)
+    try:
+        assert {h["id"] for h in d.search("blodprøve")[1]["hits"]} == {"da", "en"}
+        assert {h["id"] for h in d.search("bloodtest")[1]["hits"]} == {"da", "en"}
+        assert {h["id"] for h in d.search("biopsi")[1]["hits"]} == {"da", "sample"}
+    finally:
+        d.stop()
+
+
 def test_links_between_documents_lead_to_the_document_view(daemon):
     status, _, body = daemon.get("/api/doc/faq/klinikere")
     html = json.loads(body)["html"]
