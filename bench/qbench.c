@@ -1,13 +1,14 @@
 /* qbench — atmp-kb's search in process: the library the daemon runs, without HTTP.
  *
- *   qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--threads T --seconds S]
+ *   qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--each 1] [--threads T --seconds S]
  *
  * QUERIES has CATEGORY<TAB>QUERY a line ('#' comments). Every query goes through kb_search_check()
  * and kb_search_run() with limit 10, as GET /api/search?q=... does, and its JSON answer is freed.
  * Latency mode (default) runs the mix once to warm up, then N times (fewer rounds, at least one,
  * once M seconds have passed), timing each call, and prints a line per category and one for "all":
  * "CATEGORY n p50_us p99_us mean_us". Throughput mode runs T threads, one kb_searcher each (as the
- * daemon keeps one per thread), through the mix for S seconds and prints "qps Q".
+ * daemon keeps one per thread), through the mix for S seconds and prints "qps Q". With --each 1 the
+ * latency mode also prints "each p50_us QUERY" a query, to find which ones a change helps or hurts.
  * Not product code: bench/ only. */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -128,12 +129,12 @@ static void report(const char *cat, double *v, size_t n)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--threads T --seconds S]\n");
+		fprintf(stderr, "usage: qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--each 1] [--threads T --seconds S]\n");
 		return 2;
 	}
 	db_path = argv[1];
 	load_queries(argv[2]);
-	unsigned rounds = 5, threads = 0;
+	unsigned rounds = 5, threads = 0, each = 0;
 	double seconds = 5, max_seconds = 1e9;
 	for (int i = 3; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--rounds"))
@@ -142,6 +143,8 @@ int main(int argc, char **argv)
 			threads = (unsigned)atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--seconds"))
 			seconds = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--each"))
+			each = (unsigned)atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--max-seconds"))
 			max_seconds = atof(argv[i + 1]);
 	}
@@ -185,6 +188,13 @@ int main(int argc, char **argv)
 			if (strcmp(cats[j], qs[i].cat) == 0)
 				cat[m++] = all[j];
 		report(qs[i].cat, cat, m);
+	}
+	for (size_t i = 0; each && i < nq; i++) {
+		size_t m = 0;
+		for (size_t j = i; j < n; j += nq) /* round r holds query i at r * nq + i */
+			cat[m++] = all[j];
+		qsort(cat, m, sizeof *cat, cmp_double);
+		printf("each %.1f %s\n", pct(cat, m, 0.5), qs[i].q);
 	}
 	report("all", all, n);
 	kb_searcher_close(s);

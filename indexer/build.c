@@ -21,6 +21,7 @@
 #include "json.h"
 #include "lexicon.h"
 #include "schema.h"
+#include "snippet.h"
 #include "synmatch.h"
 #include "util.h"
 
@@ -57,14 +58,21 @@ static void add_group(void *ctx, const char *term)
 }
 
 /* Indexes one field of a section: every word's terms at its position, counted wdf times, and the
- * synonym group of each group term it holds (see synmatch.h). */
+ * synonym group of each group term it holds (see synmatch.h). Its words are left in *words when
+ * that is not NULL. */
 static void index_field(kb_analyzer *an, const kb_synmatch *sm, kb_wdoc *doc, const char *text,
-                        kb_lang lang, unsigned base, unsigned wdf)
+                        kb_lang lang, unsigned base, unsigned wdf, kb_tokens *words)
 {
 	if (!text)
 		return;
 	struct post_ctx p = { .doc = doc, .wdf = wdf };
-	kb_analyzer_index_text(an, text, strlen(text), lang, base, add_posting, &p);
+	kb_tokens t = { 0 };
+	kb_analyze(an, text, strlen(text), base, &t);
+	kb_analyzer_index_tokens(an, text, &t, lang, add_posting, &p);
+	if (words)
+		*words = t;
+	else
+		kb_tokens_clear(&t);
 	kb_posting *v = kb_xcalloc(p.n + 1, sizeof *v);
 	for (size_t i = 0; i < p.n; i++)
 		v[i] = (kb_posting){ p.terms.s + p.off[i], p.pos[i] };
@@ -89,9 +97,9 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* The section record's data (schema.h): what a hit shows, then a newline and the text snippets are
- * cut from, as it is. */
-static char *section_data(const kb_cdoc *d, const kb_section *s, const char *text)
+/* The section record's data (schema.h): what a hit shows, where the text's words are (from words,
+ * its analysis), then a newline and the text snippets are cut from, as it is. */
+static char *section_data(const kb_cdoc *d, const kb_section *s, const char *text, const kb_tokens *words)
 {
 	const kb_meta *m = &d->meta;
 	const char *v[KB_HIT_NFIELDS] = { d->id, s ? s->anchor : NULL, m->title, s ? s->title : NULL, m->type,
@@ -102,6 +110,11 @@ static char *section_data(const kb_cdoc *d, const kb_section *s, const char *tex
 			kb_buf_printf(&data, "%zu:%s", strlen(v[i]), v[i]);
 		else
 			kb_buf_addc(&data, '-');
+	kb_buf spans = { 0 };
+	kb_snippet_spans(words, &spans);
+	kb_buf_printf(&data, "%zu:", spans.len);
+	kb_buf_add(&data, spans.s ? spans.s : "", spans.len);
+	kb_buf_free(&spans);
 	kb_buf_addc(&data, '\n');
 	kb_buf_adds(&data, text ? text : "");
 	return kb_buf_detach(&data);
@@ -133,17 +146,18 @@ static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_synmatch *s
 		kb_buf_adds(&tags, m->tags[i]);
 		kb_buf_adds(&tags, " . ");
 	}
-	index_field(an, sm, doc, m->title, lang, KB_POS_TITLE, KB_WDF_TITLE);
-	index_field(an, sm, doc, tags.s, lang, KB_POS_TAGS, KB_WDF_TAGS);
-	if (s)
-		index_field(an, sm, doc, s->title, lang, KB_POS_SECTION, KB_WDF_SECTION);
-	else
-		index_field(an, sm, doc, m->summary, lang, KB_POS_SUMMARY, KB_WDF_SUMMARY);
+	kb_tokens words = { 0 }; /* of the text a hit shows */
+	index_field(an, sm, doc, m->title, lang, KB_POS_TITLE, KB_WDF_TITLE, NULL);
+	index_field(an, sm, doc, tags.s, lang, KB_POS_TAGS, KB_WDF_TAGS, NULL);
 	/* the head shows its intro text, or else the summary */
 	const kb_section *intro = d->body.nsections && !d->body.sections[0].anchor ? &d->body.sections[0] : NULL;
 	const char *text = s ? s->text : intro ? intro->text : m->summary;
+	if (s)
+		index_field(an, sm, doc, s->title, lang, KB_POS_SECTION, KB_WDF_SECTION, NULL);
+	else
+		index_field(an, sm, doc, m->summary, lang, KB_POS_SUMMARY, KB_WDF_SUMMARY, intro ? NULL : &words);
 	if (s || intro)
-		index_field(an, sm, doc, text, lang, KB_POS_BODY, KB_WDF_BODY);
+		index_field(an, sm, doc, text, lang, KB_POS_BODY, KB_WDF_BODY, &words);
 	kb_buf_free(&tags);
 
 	bool_term(doc, KB_BOOL_ID, d->id);
@@ -166,7 +180,8 @@ static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_synmatch *s
 	kb_wdoc_value(doc, KB_SLOT_TYPE, m->type);
 	kb_wdoc_value(doc, KB_SLOT_LANG, m->lang);
 	kb_wdoc_value(doc, KB_SLOT_UPDATED, m->updated);
-	char *data = section_data(d, s, text);
+	char *data = section_data(d, s, text, &words);
+	kb_tokens_clear(&words);
 	kb_wdoc_data(doc, data);
 	free(data);
 	kb_status rc = kb_writer_add(w, doc, errmsg);

@@ -19,6 +19,11 @@
 struct kb_analyzer {
 	UBreakIterator *words;
 	const UNormalizer2 *fold;     /* NFKC_Casefold; owned by ICU */
+	/* What fold does to each character below U+0100 on its own, where that is one such character
+	 * again (Æ → æ, a → a), else 0 (ß → ss, ½ → 1⁄2): read from ICU when the analyzer is made.
+	 * Latin-1 holds no combining marks, so a word of such characters folds character by
+	 * character, and Danish words need not go through the normalizer. */
+	uint8_t latin_fold[256];
 	struct sb_stemmer *stem[2];   /* indexed by kb_lang */
 	UChar *u16;                   /* the text being analysed, as UTF-16 */
 	size_t *off;                  /* byte offset in the UTF-8 text of each UTF-16 unit, and the end */
@@ -62,6 +67,11 @@ kb_status kb_analyzer_new(kb_analyzer **out, char **errmsg)
 	kb_analyzer *a = kb_xcalloc(1, sizeof *a);
 	*out = NULL;
 	a->fold = unorm2_getNFKCCasefoldInstance(&err);
+	for (UChar c = 1; c < 256 && U_SUCCESS(err); c++) {
+		UChar out16[8];
+		int32_t n = unorm2_normalize(a->fold, &c, 1, out16, 8, &err);
+		a->latin_fold[c] = (uint8_t)(U_SUCCESS(err) && n == 1 && out16[0] < 256 ? out16[0] : 0);
+	}
 	if (U_SUCCESS(err))
 		a->words = ubrk_open(UBRK_WORD, "da", NULL, 0, &err);
 	if (U_FAILURE(err)) {
@@ -138,15 +148,25 @@ static bool fold_word(kb_analyzer *a, int32_t from, int32_t to, kb_tokens *toks)
 	UErrorCode err = U_ZERO_ERROR;
 	if (to - from > MAX_WORD_BYTES)
 		return false;
-	/* most words are plain ASCII, whose case folding is lower-casing: skip ICU for them */
-	bool ascii = true;
-	for (int32_t i = from; i < to && ascii; i++)
-		ascii = a->u16[i] < 0x80;
-	if (ascii) {
-		char w[MAX_WORD_BYTES];
-		for (int32_t i = from; i < to; i++)
-			w[i - from] = (char)(a->u16[i] >= 'A' && a->u16[i] <= 'Z' ? a->u16[i] + 32 : a->u16[i]);
-		kb_buf_add(&toks->buf, w, (size_t)(to - from));
+	/* most words are Latin-1 letters and digits, folded a character at a time (see latin_fold) */
+	bool simple = true;
+	for (int32_t i = from; i < to && simple; i++)
+		simple = a->u16[i] < 256 && a->latin_fold[a->u16[i]];
+	if (simple) {
+		char w[MAX_WORD_BYTES * 2];
+		size_t k = 0;
+		for (int32_t i = from; i < to; i++) {
+			uint8_t c = a->latin_fold[a->u16[i]];
+			if (c < 0x80) {
+				w[k++] = (char)c;
+			} else {
+				w[k++] = (char)(0xC0 | (c >> 6));
+				w[k++] = (char)(0x80 | (c & 0x3F));
+			}
+		}
+		if (k > MAX_WORD_BYTES)
+			return false;
+		kb_buf_add(&toks->buf, w, k);
 		kb_buf_addc(&toks->buf, '\0');
 		return true;
 	}
@@ -186,6 +206,45 @@ unsigned kb_analyze(kb_analyzer *a, const char *text, size_t len, unsigned first
 	}
 	ubrk_setText(a->words, NULL, 0, &err); /* drop the pointer to our buffer */
 	return pos;
+}
+
+bool kb_tokens_add(kb_analyzer *a, const char *text, size_t start, size_t end, unsigned pos, kb_tokens *toks)
+{
+	if (end <= start || end - start > MAX_WORD_BYTES * 4)
+		return false;
+	size_t at = toks->buf.len;
+	/* Latin-1 words fold straight from UTF-8 (see latin_fold); this runs for every word of every
+	 * snippet, where going through UTF-16 cost more than the rest of the snippet */
+	const unsigned char *w = (const unsigned char *)text + start;
+	size_t n = end - start, k = 0;
+	bool simple = true;
+	kb_grow((void **)&toks->buf.s, &toks->buf.cap, at + 2 * n + 1, 1);
+	unsigned char *out = (unsigned char *)toks->buf.s + at;
+	for (size_t i = 0; i < n && simple; i++) {
+		unsigned c = w[i];
+		if (c >= 0x80) { /* U+0080-U+00FF are C2 or C3 and one continuation byte */
+			simple = (c == 0xC2 || c == 0xC3) && i + 1 < n && (w[i + 1] & 0xC0) == 0x80;
+			if (simple)
+				c = ((c & 0x1F) << 6) | (w[++i] & 0x3F);
+		}
+		unsigned char f = simple ? a->latin_fold[c] : 0;
+		simple = f != 0;
+		if (f < 0x80) {
+			out[k++] = f;
+		} else {
+			out[k++] = (unsigned char)(0xC0 | (f >> 6));
+			out[k++] = (unsigned char)(0x80 | (f & 0x3F));
+		}
+	}
+	if (simple && k <= MAX_WORD_BYTES) {
+		out[k] = '\0';
+		toks->buf.len = at + k + 1;
+	} else if (!fold_word(a, 0, (int32_t)to_utf16(a, text + start, n), toks)) {
+		return false;
+	}
+	kb_grow((void **)&toks->v, &toks->cap, toks->n + 1, sizeof *toks->v);
+	toks->v[toks->n++] = (kb_token){ .word = at, .start = start, .end = end, .pos = pos };
+	return true;
 }
 
 char *kb_analyzer_fold(kb_analyzer *a, const char *text)
@@ -451,18 +510,24 @@ static void repair(kb_analyzer *a, const char *text, const kb_tokens *t, size_t 
 		kb_analyzer_index_terms(a, fixed, lang, emit_repaired, &r);
 }
 
+void kb_analyzer_index_tokens(kb_analyzer *a, const char *text, const kb_tokens *t, kb_lang lang,
+                              kb_posting_cb cb, void *ctx)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct repair_ctx r = { cb, ctx, t->v[i].pos };
+		kb_analyzer_index_terms(a, kb_tokens_word(t, i), lang, emit_repaired, &r);
+		if (lang == KB_LANG_DA && a->known)
+			repair(a, text, t, i, lang, cb, ctx);
+	}
+	kb_legal_units(text, t, cb, ctx);
+}
+
 unsigned kb_analyzer_index_text(kb_analyzer *a, const char *text, size_t len, kb_lang lang,
                                 unsigned first_pos, kb_posting_cb cb, void *ctx)
 {
 	kb_tokens t = { 0 };
 	unsigned next = kb_analyze(a, text, len, first_pos, &t);
-	for (size_t i = 0; i < t.n; i++) {
-		struct repair_ctx r = { cb, ctx, t.v[i].pos };
-		kb_analyzer_index_terms(a, kb_tokens_word(&t, i), lang, emit_repaired, &r);
-		if (lang == KB_LANG_DA && a->known)
-			repair(a, text, &t, i, lang, cb, ctx);
-	}
-	kb_legal_units(text, &t, cb, ctx);
+	kb_analyzer_index_tokens(a, text, &t, lang, cb, ctx);
 	kb_tokens_clear(&t);
 	return next;
 }

@@ -63,6 +63,12 @@ void kb_analyzer_free(kb_analyzer *a);
  * first_pos + 1, ... Punctuation and spaces are not words. Returns the position after the last word. */
 unsigned kb_analyze(kb_analyzer *a, const char *text, size_t len, unsigned first_pos, kb_tokens *toks);
 
+/* Appends the word text[start, end) to *toks at position pos, folded as kb_analyze folds a word
+ * its word break found there: to rebuild kb_analyze's tokens from word boundaries kept from an
+ * earlier analysis of the same text, without breaking the text again. False (nothing appended) when
+ * the range is not a word kb_analyze could have made (too long, or not UTF-8 where it is cut). */
+bool kb_tokens_add(kb_analyzer *a, const char *text, size_t start, size_t end, unsigned pos, kb_tokens *toks);
+
 /* The folded words of text joined by single spaces ("Danske  Regioner" → "danske regioner"): how
  * tag and source values are stored and asked for, so a filter ignores case and spacing. Caller frees. */
 char *kb_analyzer_fold(kb_analyzer *a, const char *text);
@@ -91,6 +97,11 @@ typedef void (*kb_posting_cb)(void *ctx, const char *term, unsigned pos);
  * "rammevilka r") repaired as well as the damage allows. Returns the position after the last word. */
 unsigned kb_analyzer_index_text(kb_analyzer *a, const char *text, size_t len, kb_lang lang,
                                 unsigned first_pos, kb_posting_cb cb, void *ctx);
+
+/* The same for a text already split by kb_analyze into t (positions as t has them), for a caller
+ * that keeps the words too. */
+void kb_analyzer_index_tokens(kb_analyzer *a, const char *text, const kb_tokens *t, kb_lang lang,
+                              kb_posting_cb cb, void *ctx);
 
 /* Calls cb with the unit term ("L1394/2007", "L2001/18", "Lart28") of each legal reference in text,
  * given its words t (from kb_analyze of the same text). */

@@ -5,8 +5,9 @@
  * positions, for phrases (each field from its own base position, so a phrase never spans two
  * fields; the other terms need none, and positions are half of what indexing costs), boolean filter terms, values, and as data
  * the fields a hit shows (KB_HIT_FIELDS, in that order, each "-" for none or its length in bytes,
- * ':' and the bytes: read without a parser, which costs less per hit than JSON did), a newline,
- * and the section's text for snippets. The whole document (metadata, rendered HTML) lives in the
+ * ':' and the bytes: read without a parser, which costs less per hit than JSON did), where the
+ * words of the text are (its length, ':' and kb_snippet_spans's bytes), a newline, and the section's
+ * text for snippets. The whole document (metadata, rendered HTML) lives in the
  * index's metadata under KB_META_DOC + id. */
 #ifndef KB_SCHEMA_H
 #define KB_SCHEMA_H
@@ -57,6 +58,6 @@
 #define KB_META_BUILT   "built"    /* when the index was built (ISO 8601) */
 #define KB_META_VERSION "version"  /* schema version: an index of another version is rebuilt */
 #define KB_META_LEXICON "lexicon"  /* the word list the index was analysed with */
-#define KB_SCHEMA_VERSION "6"
+#define KB_SCHEMA_VERSION "7"
 
 #endif

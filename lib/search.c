@@ -128,7 +128,8 @@ static bool holds(const kb_ehit *h, const char *term)
 }
 
 /* How the query met this hit where it was not as typed, for people. */
-static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, const char *text, kb_lang lang)
+static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, const char *text,
+                        const char *spans, size_t nspans, kb_lang lang)
 {
 	json_t *why = json_array();
 	for (size_t i = 0; i < plan->nwhys; i++) {
@@ -143,7 +144,7 @@ static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, c
 		char *line = w->why ? kb_xstrdup(w->why) : NULL;
 		if (!line) {
 			/* a compound part: name the compound as this document writes it */
-			char *word = kb_word_with_term(s->an, text, lang, w->term);
+			char *word = kb_word_with_term(s->an, text, spans, nspans, lang, w->term);
 			if (word && w->typed) {
 				kb_buf b = { 0 };
 				kb_buf_printf(&b, "%s → %s (compound part)", w->typed, word);
@@ -161,9 +162,9 @@ static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, c
 	return why;
 }
 
-/* The hit's fields from a section's data (schema.h) into hit; returns where its text begins, or NULL
- * when the data is not as the indexer writes it. */
-static const char *read_fields(const char *p, json_t *hit)
+/* The hit's fields from a section's data (schema.h) into hit, and where its words are (*spans,
+ * *nspans); returns where its text begins, or NULL when the data is not as the indexer writes it. */
+static const char *read_fields(const char *p, json_t *hit, const char **spans, size_t *nspans)
 {
 	static const char *const keys[KB_HIT_NFIELDS] = { KB_HIT_FIELDS };
 	for (size_t i = 0; i < KB_HIT_NFIELDS; i++) {
@@ -182,23 +183,32 @@ static const char *read_fields(const char *p, json_t *hit)
 		json_object_set_new(hit, keys[i], v);
 		p = end + 1 + n;
 	}
+	char *end;
+	unsigned long n = strtoul(p, &end, 10);
+	if (end == p || *end != ':' || strnlen(end + 1, n) < n)
+		return NULL;
+	*spans = end + 1;
+	*nspans = n;
+	p = end + 1 + n;
 	return *p == '\n' ? p + 1 : NULL;
 }
 
 static json_t *make_hit(kb_searcher *s, const kb_ehit *h, const kb_plan *plan)
 {
 	json_t *hit = json_object();
-	const char *text = read_fields(h->data, hit);
+	const char *spans = NULL;
+	size_t nspans = 0;
+	const char *text = read_fields(h->data, hit, &spans, &nspans);
 	if (!text) {
 		json_decref(hit);
 		return NULL;
 	}
 	kb_lang lang = KB_LANG_DA;
 	kb_lang_parse(json_string_value(json_object_get(hit, "lang")), &lang);
-	char *snip = kb_snippet(s->an, text, lang, &plan->marks, SNIPPET_WORDS);
+	char *snip = kb_snippet(s->an, text, spans, nspans, lang, &plan->marks, SNIPPET_WORDS);
 	json_object_set_new(hit, "snippet", json_string(snip));
 	json_object_set_new(hit, "score", json_real(round(h->score * 1000.0) / 1000.0));
-	json_t *why = why_list(s, plan, h, text, lang);
+	json_t *why = why_list(s, plan, h, text, spans, nspans, lang);
 	if (json_array_size(why))
 		json_object_set_new(hit, "why", why);
 	else

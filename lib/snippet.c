@@ -48,6 +48,56 @@ static size_t utf8_cut(const char *s, size_t n)
 	return n;
 }
 
+void kb_snippet_spans(const kb_tokens *t, kb_buf *out)
+{
+	size_t last = 0;
+	for (size_t i = 0; i < t->n && t->v[i].end <= MAX_SCAN_BYTES; i++) {
+		size_t num[2] = { t->v[i].start - last, t->v[i].end - t->v[i].start };
+		for (int k = 0; k < 2; k++) {
+			size_t v = num[k];
+			for (; v >= 32; v >>= 5)
+				kb_buf_addc(out, (char)(0x60 | (v & 31)));
+			kb_buf_addc(out, (char)(0x40 | v));
+		}
+		last = t->v[i].end;
+	}
+}
+
+/* The next number of spans at *at; false at the end or on a byte kb_snippet_spans does not write. */
+static bool span_number(const char *spans, size_t n, size_t *at, size_t *out)
+{
+	size_t v = 0;
+	for (unsigned shift = 0; *at < n && shift < 40; shift += 5) {
+		unsigned char c = (unsigned char)spans[(*at)++];
+		if (c < 0x40 || c > 0x7F)
+			return false;
+		v |= (size_t)(c & 31) << shift;
+		if (c < 0x60) {
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The words of text[0, len): from the kept spans where they fit the text, else by analysis. */
+static void words_of(kb_analyzer *a, const char *text, size_t len, const char *spans, size_t nspans,
+                     kb_tokens *t)
+{
+	size_t at = 0, end = 0, gap, wlen;
+	bool ok = spans != NULL;
+	while (ok && at < nspans) {
+		ok = span_number(spans, nspans, &at, &gap) && span_number(spans, nspans, &at, &wlen) &&
+		     gap <= len - end && wlen <= len - end - gap && kb_tokens_add(a, text, end + gap, end + gap + wlen,
+		                                                                   (unsigned)t->n, t);
+		end += gap + wlen;
+	}
+	if (!ok) {
+		kb_tokens_clear(t);
+		kb_analyze(a, text, len, 0, t);
+	}
+}
+
 /* The query's terms sorted for one snippet's words: the words to look up, and the stems and
  * compound parts that need a closer look. Most words of a text match none, and are told so by a
  * binary search and a few first letters instead of a pass over every term. */
@@ -148,7 +198,8 @@ static bool word_matches(kb_analyzer *a, const char *word, const matcher *m)
 	return holds_part(word, m);
 }
 
-char *kb_word_with_term(kb_analyzer *a, const char *text, kb_lang lang, const char *term)
+char *kb_word_with_term(kb_analyzer *a, const char *text, const char *spans, size_t nspans, kb_lang lang,
+                        const char *term)
 {
 	kb_termset one = { 0 };
 	kb_tokens t = { 0 };
@@ -157,7 +208,7 @@ char *kb_word_with_term(kb_analyzer *a, const char *text, kb_lang lang, const ch
 	size_t len = strlen(text);
 	if (len > MAX_SCAN_BYTES)
 		len = utf8_cut(text, MAX_SCAN_BYTES);
-	kb_analyze(a, text, len, 0, &t);
+	words_of(a, text, len, spans, nspans, &t);
 	matcher m;
 	matcher_init(&m, &one, lang);
 	for (size_t i = 0; i < t.n && !found; i++)
@@ -169,13 +220,14 @@ char *kb_word_with_term(kb_analyzer *a, const char *text, kb_lang lang, const ch
 	return found;
 }
 
-char *kb_snippet(kb_analyzer *a, const char *text, kb_lang lang, const kb_termset *ts, size_t max_words)
+char *kb_snippet(kb_analyzer *a, const char *text, const char *spans, size_t nspans, kb_lang lang,
+                 const kb_termset *ts, size_t max_words)
 {
 	size_t len = strlen(text);
 	if (len > MAX_SCAN_BYTES)
 		len = utf8_cut(text, MAX_SCAN_BYTES);
 	kb_tokens t = { 0 };
-	kb_analyze(a, text, len, 0, &t);
+	words_of(a, text, len, spans, nspans, &t);
 	bool *hit = kb_xcalloc(t.n ? t.n : 1, sizeof *hit);
 	matcher m;
 	matcher_init(&m, ts, lang);

@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
 #include "analyzer.h"
 #include "harness.h"
 
@@ -102,6 +105,36 @@ static void test_fold(void)
 {
 	CHECK_OWNED(kb_analyzer_fold(an, "Danske  Regioner"), "danske regioner");
 	CHECK_OWNED(kb_analyzer_fold(an, "GMP"), "gmp");
+	CHECK_OWNED(kb_analyzer_fold(an, "ÆBLE Øl ÅR Émile"), "æble øl år émile");
+	CHECK_OWNED(kb_analyzer_fold(an, "Straße"), "strasse");
+	CHECK_OWNED(kb_analyzer_fold(an, "5µg"), "5μg");
+}
+
+/* Words of Latin-1 characters take a shorter way than the normalizer: for every character up to
+ * U+00FF inside a word, the result must be what ICU's NFKC_Casefold makes of that word. */
+static void test_fold_latin1_as_icu(void)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&err);
+	CHECK(U_SUCCESS(err));
+	unsigned compared = 0;
+	for (UChar32 c = 1; c < 256 && U_SUCCESS(err); c++) {
+		UChar w16[4] = { 'X', (UChar)c, 'y', 0 }, f16[16];
+		char word[16], want[64];
+		int32_t n = 0;
+		u_strToUTF8(word, sizeof word, &n, w16, 3, &err);
+		kb_tokens t = { 0 };
+		kb_analyze(an, word, (size_t)n, 0, &t);
+		if (t.n == 1 && t.v[0].start == 0 && t.v[0].end == (size_t)n) { /* c is part of a word */
+			int32_t m = unorm2_normalize(nf, w16, 3, f16, 16, &err);
+			u_strToUTF8(want, sizeof want, &n, f16, m, &err);
+			CHECK_STR(kb_tokens_word(&t, 0), want);
+			compared++;
+		}
+		kb_tokens_clear(&t);
+	}
+	CHECK(U_SUCCESS(err));
+	CHECK(compared > 120); /* the letters, digits and joiners of Latin-1 */
 }
 
 static void test_stopwords(void)
@@ -141,6 +174,7 @@ int main(void)
 	test_index_terms();
 	test_query_terms();
 	test_fold();
+	test_fold_latin1_as_icu();
 	test_stopwords();
 	test_hostile();
 	kb_analyzer_free(an);
