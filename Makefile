@@ -37,7 +37,8 @@ $(eval $(call program,atmp-searchd,searchd))
 $(eval $(call program,atmp-search,client))
 PROGRAMS  := $(BIN)/atmp-index $(BIN)/atmp-searchd $(BIN)/atmp-search
 
-# Unit tests: tests/unit/test_X.c, linked with lib/ and the indexer's modules (not its main).
+# Unit tests: tests/unit/test_X.c, linked with lib/ and the indexer's and the daemon's modules (not
+# their mains).
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -62,10 +63,10 @@ $(LIBA): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/tests/%: tests/unit/%.c $(atmp-index_OBJ) $(LIBA)
+$(BUILD)/tests/%: tests/unit/%.c $(atmp-index_OBJ) $(atmp-searchd_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Iindexer -o $@.o -c $<
-	$(CXX) $(SAN) -o $@ $@.o $(atmp-index_OBJ) $(LIBA) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Iindexer -Isearchd -o $@.o -c $<
+	$(CXX) $(SAN) -o $@ $@.o $(atmp-index_OBJ) $(atmp-searchd_OBJ) $(LIBA) $(LIBS)
 
 # The index is rebuilt whenever the corpus or the indexer changes.
 CORPUS_FILES := $(shell find corpus -name '*.md' -o -name synonyms.txt 2>/dev/null)

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "cache.h"
 #include "json.h"
 #include "metrics.h"
 #include "search.h"
@@ -27,6 +28,7 @@
 static struct MHD_Daemon *daemon_;
 static kb_http_conf conf;
 static char webroot[PATH_MAX];
+static kb_cache *cache; /* answers to searches and suggestions; NULL with --cache-mb 0 */
 
 /* Per request: what the access log and the metrics need. */
 struct req {
@@ -209,7 +211,17 @@ struct job {
 	kb_search_params sp;  /* JOB_SEARCH */
 	const char *id;       /* JOB_DOC */
 	size_t limit;         /* JOB_SUGGEST */
+	kb_buf key;           /* the answer cache's key for it; empty: its answer is not cached */
 };
+
+/* The tag of a cached search answer that found nothing: a hit still counts and logs it. */
+#define CACHED_ZERO_HITS 1u
+
+static void free_job(struct job *j)
+{
+	kb_buf_free(&j->key);
+	free(j);
+}
 
 static char *error_json(const char *msg)
 {
@@ -219,9 +231,13 @@ static char *error_json(const char *msg)
 	return body;
 }
 
-/* The answer to a job: status and body into the request. */
-static void answer(struct job *j, kb_searcher *s)
+/* The answer to a job: status and body into the request, and a good one into the cache. */
+static void answer(struct job *j)
 {
+	/* the generation before the searcher: the answer is then never stamped with a generation newer
+	 * than the index it came from, and an index replaced meanwhile makes it stale, not current */
+	unsigned gen = kb_served_generation();
+	kb_searcher *s = kb_served_get();
 	struct req *rq = j->rq;
 	json_t *res = NULL;
 	char *err = NULL;
@@ -244,11 +260,16 @@ static void answer(struct job *j, kb_searcher *s)
 	else
 		st = kb_search_suggest(s, j->p.q ? j->p.q : "", j->limit, &res, &err);
 	if (st == KB_OK) {
-		if (j->kind == JOB_SEARCH && json_integer_value(json_object_get(res, "total")) == 0 && j->sp.q[0])
+		bool zero = j->kind == JOB_SEARCH && j->sp.q[0] &&
+		            json_integer_value(json_object_get(res, "total")) == 0;
+		if (zero)
 			zero_hits(&j->sp);
 		rq->answer_status = MHD_HTTP_OK;
 		rq->answer = kb_json_dumps(res);
 		json_decref(res);
+		if (j->key.len && rq->answer)
+			kb_cache_put(cache, j->key.s, j->key.len, gen, rq->answer, strlen(rq->answer),
+			             zero ? CACHED_ZERO_HITS : 0);
 	} else {
 		rq->answer_status = st == KB_ERR_INVALID ? MHD_HTTP_BAD_REQUEST
 		                    : st == KB_ERR_NOT_FOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_SERVICE_UNAVAILABLE;
@@ -262,10 +283,10 @@ static void answer(struct job *j, kb_searcher *s)
 static void run_job(void *arg)
 {
 	struct job *j = arg;
-	answer(j, kb_served_get());
+	answer(j);
 	j->rq->answered = true;
 	MHD_resume_connection(j->c);
-	free(j);
+	free_job(j);
 }
 
 /* Hands j over; the answer is sent when the handler is called again (see handle). */
@@ -287,6 +308,46 @@ static struct job *new_job(job_kind kind, struct MHD_Connection *c, struct req *
 	return j;
 }
 
+/* Answers j's request from the cache when it holds the answer (true, and *ret is the result), with
+ * the time of this request so far as its took_ms. */
+static bool from_cache(struct job *j, enum MHD_Result *ret)
+{
+	if (!j->key.len)
+		return false;
+	unsigned tag = 0;
+	char *body = kb_cache_get(cache, j->key.s, j->key.len, kb_served_generation(), kb_now_ms() - j->rq->t0,
+	                          NULL, &tag);
+	if (!body)
+		return false;
+	if (tag & CACHED_ZERO_HITS)
+		zero_hits(&j->sp);
+	*ret = send_body(j->c, j->rq, MHD_HTTP_OK, body);
+	return true;
+}
+
+/* A search's key: what it was asked, parsed and checked (the numbers as numbers, each filter's values
+ * in the order they came). */
+static void search_key(kb_buf *key, const kb_search_params *sp)
+{
+	char n[64];
+	kb_cache_key_add(key, "search", 6);
+	kb_cache_key_add(key, sp->q, strlen(sp->q));
+	kb_cache_key_add(key, n, (size_t)snprintf(n, sizeof n, "%zu %zu", sp->limit, sp->offset));
+	for (int f = 0; f < KB_FILTER_N; f++) {
+		kb_cache_key_add(key, n, (size_t)snprintf(n, sizeof n, "%zu", sp->nfilters[f]));
+		for (size_t i = 0; i < sp->nfilters[f]; i++)
+			kb_cache_key_add(key, sp->filters[f][i], strlen(sp->filters[f][i]));
+	}
+}
+
+static void suggest_key(kb_buf *key, const char *q, size_t limit)
+{
+	char n[24];
+	kb_cache_key_add(key, "suggest", 7);
+	kb_cache_key_add(key, q, strlen(q));
+	kb_cache_key_add(key, n, (size_t)snprintf(n, sizeof n, "%zu", limit));
+}
+
 static enum MHD_Result api_search(struct MHD_Connection *c, struct req *rq)
 {
 	struct job *j = new_job(JOB_SEARCH, c, rq);
@@ -306,10 +367,17 @@ static enum MHD_Result api_search(struct MHD_Connection *c, struct req *rq)
 	char *err = NULL;
 	if (!bad && kb_search_check(sp, &err) != KB_OK)
 		bad = err;
+	enum MHD_Result ret;
 	if (bad) {
-		enum MHD_Result ret = send_error(c, rq, MHD_HTTP_BAD_REQUEST, bad);
+		ret = send_error(c, rq, MHD_HTTP_BAD_REQUEST, bad);
 		free(err);
 		free(j);
+		return ret;
+	}
+	if (cache)
+		search_key(&j->key, sp);
+	if (from_cache(j, &ret)) {
+		free_job(j);
 		return ret;
 	}
 	return defer(j);
@@ -332,9 +400,16 @@ static enum MHD_Result api_suggest(struct MHD_Connection *c, struct req *rq)
 	const char *bad = j->p.bad[0] ? j->p.bad : NULL;
 	if (!bad && j->p.limit && !parse_count(j->p.limit, 1, 20, &j->limit))
 		bad = "parameter 'limit' must be a whole number from 1 to 20";
+	enum MHD_Result ret;
 	if (bad) {
-		enum MHD_Result ret = send_error(c, rq, MHD_HTTP_BAD_REQUEST, bad);
+		ret = send_error(c, rq, MHD_HTTP_BAD_REQUEST, bad);
 		free(j);
+		return ret;
+	}
+	if (cache)
+		suggest_key(&j->key, j->p.q ? j->p.q : "", j->limit);
+	if (from_cache(j, &ret)) {
+		free_job(j);
 		return ret;
 	}
 	return defer(j);
@@ -342,7 +417,8 @@ static enum MHD_Result api_suggest(struct MHD_Connection *c, struct req *rq)
 
 static enum MHD_Result metrics(struct MHD_Connection *c, struct req *rq)
 {
-	char *text = kb_metrics_text(kb_served_age(), kb_served_ndocs());
+	kb_cache_stats cs = kb_cache_stats_get(cache);
+	char *text = kb_metrics_text(kb_served_age(), kb_served_ndocs(), &cs);
 	enum MHD_Result ret = send_text(c, rq, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", text,
 	                                "no-store");
 	free(text);
@@ -617,7 +693,10 @@ bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 	}
 	/* searches run on their own pool (work.h): libmicrohttpd's threads each keep the connections
 	 * they accepted, and a burst of connections on one of them would leave a core idle */
+	cache = kb_cache_new(conf.cache_mb * 1024 * 1024);
 	if (!kb_work_start(threads, open_searcher)) {
+		kb_cache_free(cache);
+		cache = NULL;
 		kb_fail(KB_ERR_INTERNAL, errmsg, "cannot start the search threads");
 		return false;
 	}
@@ -639,6 +718,8 @@ bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 		MHD_OPTION_END);
 	if (!daemon_) {
 		kb_work_stop();
+		kb_cache_free(cache);
+		cache = NULL;
 		kb_fail(KB_ERR_IO, errmsg, "cannot listen on %s (address in use, or not allowed?)", conf.listen);
 		return false;
 	}
@@ -674,4 +755,6 @@ void kb_http_stop(void)
 	kb_work_stop();
 	MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
+	kb_cache_free(cache);
+	cache = NULL;
 }

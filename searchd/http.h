@@ -11,6 +11,7 @@ typedef struct {
 	const char *const *origins;  /* sites allowed to call the API from their pages (CORS) */
 	size_t norigins;
 	unsigned threads;            /* search threads, and as many connection threads; 0: one per core */
+	size_t cache_mb;             /* the answer cache's bound in MiB (cache.h); 0: no cache */
 	bool log;                    /* an access-log line per request on stderr */
 	bool log_client_ip;          /* ... starting with the client's address */
 } kb_http_conf;

@@ -27,6 +27,8 @@ static const char usage[] =
 	"  --web DIR             the widget and pages (default " KB_WEBDIR ")\n"
 	"  --allow-origin ORIGIN a site whose pages may call the API (CORS); repeat for more\n"
 	"  --threads N           search threads, and as many connection threads (default: one per core)\n"
+	"  --cache-mb N          keep answers to repeated searches and suggestions in N MiB of memory,\n"
+	"                        0-1024 (default 8; 0: no cache)\n"
 	"  --access-log          print a line per request on stderr: method, path, status, time\n"
 	"  --log-client-ip       ... starting with the client's address (off: privacy by default)\n"
 	"  --zero-hits-log FILE  append each search that found nothing to FILE (time, query, filters)\n"
@@ -53,10 +55,11 @@ int main(int argc, char **argv)
 		{ "web", required_argument, NULL, 'w' },     { "allow-origin", required_argument, NULL, 'o' },
 		{ "threads", required_argument, NULL, 't' }, { "access-log", no_argument, NULL, 'a' },
 		{ "log-client-ip", no_argument, NULL, 'i' }, { "zero-hits-log", required_argument, NULL, 'z' },
+		{ "cache-mb", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	kb_http_conf conf = { .listen = "127.0.0.1:8080", .web = KB_WEBDIR };
+	kb_http_conf conf = { .listen = "127.0.0.1:8080", .web = KB_WEBDIR, .cache_mb = 8 };
 	static const char *origins[MAX_ORIGINS];
 	const char *db = NULL, *zero_hits = NULL;
 	int ch;
@@ -80,6 +83,14 @@ int main(int argc, char **argv)
 			if (*end || n < 1 || n > 256)
 				return bad_usage("--threads '%s': want a number from 1 to 256", optarg);
 			conf.threads = (unsigned)n;
+			break;
+		}
+		case 'c': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (optarg[0] < '0' || optarg[0] > '9' || *end || n > 1024)
+				return bad_usage("--cache-mb '%s': want a number from 0 to 1024", optarg);
+			conf.cache_mb = (size_t)n;
 			break;
 		}
 		case 'h': fputs(usage, stdout); return 0;

@@ -44,7 +44,7 @@ void kb_metrics_zero_hits(void)
 	atomic_fetch_add(&zero_hits, 1);
 }
 
-char *kb_metrics_text(double index_age_s, size_t index_docs)
+char *kb_metrics_text(double index_age_s, size_t index_docs, const kb_cache_stats *cache)
 {
 	kb_buf b = { 0 };
 	kb_buf_adds(&b, "# HELP atmp_requests_total HTTP requests answered, by endpoint and status.\n"
@@ -81,5 +81,21 @@ char *kb_metrics_text(double index_age_s, size_t index_docs)
 	kb_buf_printf(&b, "# HELP atmp_index_documents Documents in the served index.\n"
 	                  "# TYPE atmp_index_documents gauge\n"
 	                  "atmp_index_documents %zu\n", index_docs);
+	kb_buf_printf(&b, "# HELP atmp_cache_hits_total Searches and suggestions answered from the answer cache.\n"
+	                  "# TYPE atmp_cache_hits_total counter\n"
+	                  "atmp_cache_hits_total %llu\n"
+	                  "# HELP atmp_cache_misses_total Searches and suggestions the answer cache did not hold.\n"
+	                  "# TYPE atmp_cache_misses_total counter\n"
+	                  "atmp_cache_misses_total %llu\n"
+	                  "# HELP atmp_cache_bytes What the answers in the cache take (keys, bodies, overhead).\n"
+	                  "# TYPE atmp_cache_bytes gauge\n"
+	                  "atmp_cache_bytes %zu\n"
+	                  "# HELP atmp_cache_max_bytes The answer cache's bound (--cache-mb; 0: off).\n"
+	                  "# TYPE atmp_cache_max_bytes gauge\n"
+	                  "atmp_cache_max_bytes %zu\n"
+	                  "# HELP atmp_cache_entries Answers in the cache.\n"
+	                  "# TYPE atmp_cache_entries gauge\n"
+	                  "atmp_cache_entries %zu\n",
+	              cache->hits, cache->misses, cache->bytes, cache->max_bytes, cache->entries);
 	return kb_buf_detach(&b);
 }

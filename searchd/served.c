@@ -148,6 +148,11 @@ kb_searcher *kb_served_get(void)
 	return sl->s;
 }
 
+unsigned kb_served_generation(void)
+{
+	return atomic_load(&generation);
+}
+
 double kb_served_age(void)
 {
 	return (double)time(NULL) - atomic_load(&replaced_at);

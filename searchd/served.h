@@ -22,6 +22,11 @@ void kb_served_reload(void);
  * Borrowed: valid until this thread's next call. */
 kb_searcher *kb_served_get(void);
 
+/* The generation counter now: it moves on when the index file is replaced or on SIGHUP. A searcher
+ * that kb_served_get() returns after this was read is of this generation or a later one, so an
+ * answer stamped with it is never taken for one from a newer index (the answer cache, cache.h). */
+unsigned kb_served_generation(void);
+
 /* Seconds since the served index file was last replaced, and its document count. */
 double kb_served_age(void);
 size_t kb_served_ndocs(void);
