@@ -23,7 +23,7 @@ TOOLS=${BENCH_TOOLS:-build/bench}
 WORK=${BENCH_DIR:-/tmp/atmp-bench}
 SIZES=${BENCH_SIZES:-"1000 10000 100000"}
 BUDGET=${BENCH_BUDGET:-560}  # seconds for the whole run; 0: no limit (builds past 10k then take long)
-RESERVE=90                   # what the queries, HTTP and memory at the largest size need after it
+RESERVE=100                  # what the queries, HTTP and memory at the largest size need after it
 WRK_SECONDS=${BENCH_WRK_SECONDS:-8}
 OUT=${BENCH_OUT:-bench/RESULTS.md}
 QUERIES=bench/queries.tsv
@@ -130,6 +130,7 @@ put xapian "$(xapian-config --version | awk '{print $NF}')"
 put commit "$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- lib indexer searchd 2>/dev/null || echo '+changes')"
 put load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 put wrk_seconds "$WRK_SECONDS"
+put mix_queries "$(grep -cP '^[^#][^\t]*\t.+' "$QUERIES")" # the requests bench/mix.lua cycles through
 put sizes "$SIZES"
 put budget_s "$BUDGET"
 
@@ -287,8 +288,9 @@ for n in $SIZES; do
 	fi
 	[ $have_atmp = 1 ] || continue
 
-	# ---- over HTTP, and the daemon's memory ----
-	note "HTTP at $n documents (wrk, ${WRK_SECONDS}s)"
+	# ---- over HTTP, and the daemon's memory: as it runs by default (with its answer cache, which
+	# the mix, repeating its queries, mostly hits), then with --cache-mb 0 (every request a search) ----
+	note "HTTP at $n documents (wrk, ${WRK_SECONDS}s, answer cache on)"
 	start_server "$WORK/searchd-$n.log" "$BIN/atmp-searchd" --db "$k" --listen 127.0.0.1:0 --web web \
 		--threads "$SD_THREADS"
 	sd=$SRV_PID
@@ -296,7 +298,16 @@ for n in $SIZES; do
 	put "rss.$n.idle_kb" "$(rss_kb "$sd")"
 	wrk_run "http.atmp.$n" "$SRV_URL"
 	put "rss.$n.hwm_kb" "$(hwm_kb "$sd")"
+	curl -fsS "$SRV_URL/metrics" >"$WORK/metrics-$n.txt" || die "searchd does not answer /metrics"
+	for m in hits misses; do
+		put "cache.$n.$m" "$(awk -v k="atmp_cache_${m}_total" '$1 == k {print $2}' "$WORK/metrics-$n.txt")"
+	done
 	stop_server "$sd"
+	note "HTTP at $n documents (wrk, ${WRK_SECONDS}s, --cache-mb 0)"
+	start_server "$WORK/searchd-nocache-$n.log" "$BIN/atmp-searchd" --db "$k" --listen 127.0.0.1:0 --web web \
+		--threads "$SD_THREADS" --cache-mb 0
+	wrk_run "http.nocache.$n" "$SRV_URL"
+	stop_server "$SRV_PID"
 	if [ "$n" = "$(echo "$SIZES" | awk '{print $1}')" ]; then
 		note "HTTP floor: a fixed JSON body from libmicrohttpd"
 		start_server "$WORK/floor.log" "$TOOLS/floor" --listen 127.0.0.1:0 --threads "$SD_THREADS" \
