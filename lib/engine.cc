@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <new>
 #include <set>
 #include <unordered_map>
@@ -431,6 +432,22 @@ public:
 	}
 };
 
+// Turns away the sections of documents that already have a hit (by their collapse key).
+class NotTheseKeys : public Xapian::MatchDecider {
+	const kb_docvals &v;
+	std::vector<uint32_t> keys; // sorted
+public:
+	NotTheseKeys(const kb_docvals &vals, std::vector<uint32_t> k) : v(vals), keys(std::move(k))
+	{
+		std::sort(keys.begin(), keys.end());
+	}
+	bool operator()(const Xapian::Document &doc) const override {
+		Xapian::docid did = doc.get_docid();
+		uint32_t k = did < v.key.size() ? v.key[did] : 0;
+		return !k || !std::binary_search(keys.begin(), keys.end(), k);
+	}
+};
+
 static void fill_facets(kb_eresult *r, const FacetSpy &spy, const kb_docvals &v)
 {
 	r->nfacets = spy.counts.size();
@@ -476,38 +493,79 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 	kb_eresult *r = static_cast<kb_eresult *>(calloc(1, sizeof *r));
 	try {
 		Xapian::Query query = build(q);
-		Xapian::Enquire enq(db->db);
-		enq.set_query(query);
 		// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
 		// which is how field weights (a title word counts several times) reach the ranking.
-		enq.set_weighting_scheme(Xapian::BM25Weight(KB_BM25_K1, 0, 1, 0.5, 0.5));
-		if (o->collapse_slot >= 0) {
-			enq.set_collapse_key(o->collapse_slot);
-			enq.set_sort_by_relevance_then_value(o->collapse_slot, false);
-		}
+		Xapian::BM25Weight bm25(KB_BM25_K1, 0, 1, 0.5, 0.5);
+		auto ranking = [&](const Xapian::Query &what) {
+			auto e = std::make_unique<Xapian::Enquire>(db->db);
+			e->set_query(what);
+			e->set_weighting_scheme(bm25);
+			if (o->collapse_slot >= 0) {
+				e->set_collapse_key(o->collapse_slot);
+				e->set_sort_by_relevance_then_value(o->collapse_slot, false);
+			}
+			return e;
+		};
 		// Total and facets come from a first pass without weights, over up to KB_CHECK_AT_LEAST (500)
 		// sections in index order: below that it sees every match, so both are exact (always, for a
-		// curated corpus of this size), and above it they become estimates. The ranking pass then
-		// needs to look at no more sections than Xapian's weight bounds require for the page.
+		// curated corpus of this size), and above it they become estimates (the sections Xapian
+		// estimates, times the documents per section seen so far). The ranking pass then needs to
+		// look at no more sections than Xapian's weight bounds require for the page.
 		FacetSpy spy(*o->vals);
 		{
 			Xapian::Enquire count(db->db);
 			count.set_query(query);
 			count.set_weighting_scheme(Xapian::BoolWeight());
 			count.add_matchspy(&spy);
-			count.get_mset(0, 0, KB_CHECK_AT_LEAST);
+			Xapian::MSet cm = count.get_mset(0, 0, KB_CHECK_AT_LEAST);
+			r->total = spy.distinct();
+			if (spy.calls >= KB_CHECK_AT_LEAST)
+				r->total = std::max<size_t>(r->total, static_cast<size_t>(
+				        static_cast<double>(cm.get_matches_estimated()) * static_cast<double>(spy.distinct()) /
+				        static_cast<double>(spy.calls)));
 		}
-		Xapian::MSet ms = enq.get_mset(o->offset, o->limit);
-		r->total = spy.calls < KB_CHECK_AT_LEAST ? spy.distinct()
-		                                         : std::max<size_t>(ms.get_matches_estimated(), spy.distinct());
-		r->nhits = ms.size();
+		// The page: from o->first's documents while they last, then from the rest of the query's.
+		// A search for several words mostly fills its page from those holding every word, and
+		// that AND is far cheaper to rank than the OR of the words.
+		struct page_hit {
+			Xapian::docid did;
+			double weight;
+			Xapian::Document doc;
+		};
+		std::vector<page_hit> page;
+		size_t want = o->offset + o->limit, nfirst = 0;
+		std::vector<uint32_t> seen_keys;
+		if (o->first) {
+			Xapian::MSet ms = ranking(build(o->first))->get_mset(0, static_cast<Xapian::doccount>(want));
+			size_t i = 0;
+			for (auto it = ms.begin(); it != ms.end(); ++it, ++i) {
+				Xapian::docid did = *it;
+				seen_keys.push_back(did < o->vals->key.size() ? o->vals->key[did] : 0);
+				if (i >= o->offset)
+					page.push_back(page_hit{ did, it.get_weight(), it.get_document() });
+			}
+			nfirst = ms.size();
+		}
+		if (nfirst < want) {
+			NotTheseKeys others(*o->vals, seen_keys);
+			size_t skip = o->offset > nfirst ? o->offset - nfirst : 0;
+			Xapian::MSet ms = ranking(query)->get_mset(static_cast<Xapian::doccount>(skip),
+			                                           static_cast<Xapian::doccount>(want - nfirst - skip),
+			                                           0, nullptr, o->first ? &others : nullptr);
+			// a document holding every word stays above the others in score too
+			double lift = ms.empty() ? 0 : ms.get_max_attained();
+			for (auto &h : page)
+				h.weight += lift;
+			for (auto it = ms.begin(); it != ms.end(); ++it)
+				page.push_back(page_hit{ *it, it.get_weight(), it.get_document() });
+		}
+		r->nhits = page.size();
 		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
 		std::vector<std::pair<Xapian::docid, size_t>> order; // the hits by docid, for the probes
-		size_t i = 0;
-		for (auto it = ms.begin(); it != ms.end(); ++it, ++i) {
-			r->hits[i] = kb_ehit{ it.get_weight(), strdup(it.get_document().get_data().c_str()), nullptr, 0 };
+		for (size_t i = 0; i < page.size(); i++) {
+			r->hits[i] = kb_ehit{ page[i].weight, strdup(page[i].doc.get_data().c_str()), nullptr, 0 };
 			r->hits[i].terms = static_cast<char **>(calloc(o->nprobes ? o->nprobes : 1, sizeof(char *)));
-			order.emplace_back(*it, i);
+			order.emplace_back(page[i].did, i);
 		}
 		std::sort(order.begin(), order.end());
 		// Each probe's posting list is opened once and skipped forward through the hits in docid

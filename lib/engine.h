@@ -116,6 +116,9 @@ typedef struct {
 	                            per value of each of its facet slots (kb_eresult.facets) */
 	const char *const *probes;   /* terms to look for in each hit (see kb_ehit.terms) */
 	size_t nprobes;
+	const kb_eq *first;      /* borrowed; or NULL: a part of the query whose documents rank before
+	                            all others (each by its best section that matches first), the rest
+	                            after them; total and facets are the whole query's */
 } kb_run_opts;
 
 typedef struct {

@@ -18,7 +18,6 @@ static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
 #define W_PHRASE_TERM 1.0 /* a phrase asked for by its synonym term, per word */
 #define W_TRANS 0.9 /* a dictionary translation into the other language, per word typed */
 #define W_UNIT  2.0 /* a legal reference cited as a unit */
-#define W_ALL   1.0 /* a document holding every clause gets their weight once more */
 
 struct ctx {
 	kb_analyzer *an;
@@ -26,8 +25,6 @@ struct ctx {
 	kb_plan *plan;
 	char **typos;       /* pairs: typed word, its correction */
 	size_t ntypos;
-	kb_eq *core;        /* the graded forms of the last word asked for (see core_of) */
-	size_t nwords;      /* how many words were asked for since the clause began */
 };
 
 struct typed_terms {
@@ -138,8 +135,6 @@ static void add_translations(struct ctx *c, kb_eq *q, const char *word, const ch
 		}
 		if (known) {
 			kb_eq *alt = t.n == 1 ? plain_word(c, words[0]) : phrase_query(c, words, t.n);
-			if (t.n == 1 && c->core) /* the other language's word counts as the word (core_of) */
-				kb_eq_add(c->core, kb_eq_copy(alt));
 			kb_eq_add(q, kb_eq_scale(alt, W_TRANS / (double)t.n));
 			kb_buf why = { 0 };
 			kb_buf_printf(&why, "%s → %s (translation)", typed, tr[i]);
@@ -180,11 +175,7 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 	}
 	for (int g = 0; g < KB_GRADE_N; g++)
 		kb_eq_add(q, level[g]);
-	kb_eq_free(c->core);
-	c->core = kb_eq_new(KB_EQ_SYNONYM);
-	c->nwords++;
 	for (size_t i = 0; i < f.n; i++) {
-		kb_eq_add(c->core, kb_eq_term(f.v[i].term));
 		kb_termset_add(&c->plan->marks, f.v[i].term);
 		if (f.v[i].why)
 			add_why(c, f.v[i].term, f.v[i].why, typed, word);
@@ -457,27 +448,7 @@ static bool only_stopwords(const unit *units, size_t n)
 }
 
 /* The positive clauses' queries, with synonym groups recognised across neighbouring clauses. */
-/* What a clause adds to the bonus for documents holding every clause: for one word, its graded
- * forms and one-word translations only, as one synonym (its parts, synonyms and phrases are more
- * posting lists, each read a second time, for a bonus that ranks documents holding every word in
- * some form first); for anything else, the clause's own query. */
-static kb_eq *core_of(struct ctx *c, const kb_eq *clause)
-{
-	kb_eq *core = c->nwords == 1 && c->core ? c->core : kb_eq_copy(clause);
-	if (core == c->core)
-		c->core = NULL;
-	return core;
-}
-
-static void add_clause(struct ctx *c, kb_eq *out, kb_eq *cores, kb_eq *clause)
-{
-	if (!clause)
-		return;
-	kb_eq_add(cores, core_of(c, clause));
-	kb_eq_add(out, clause);
-}
-
-static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out, kb_eq *cores)
+static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
 {
 	unit *units = kb_xcalloc(pq->nclauses + 1, sizeof *units);
 	size_t n = 0;
@@ -504,15 +475,14 @@ static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out, kb_e
 			free(words);
 		}
 		kb_eq *joined = NULL;
-		c->nwords = 0;
 		if (k) {
-			add_clause(c, out, cores, synonym_query(c, units + i, k, g, term));
+			kb_eq_add(out, synonym_query(c, units + i, k, g, term));
 			i += k;
 		} else if (i + 1 < n && (joined = joined_query(c, &units[i], &units[i + 1]))) {
-			add_clause(c, out, cores, joined);
+			kb_eq_add(out, joined);
 			i += 2;
 		} else {
-			add_clause(c, out, cores, unit_query(c, &units[i], drop_stop));
+			kb_eq_add(out, unit_query(c, &units[i], drop_stop));
 			i++;
 		}
 	}
@@ -604,10 +574,9 @@ static kb_eq *wrap(kb_eqop op, kb_eq *top, kb_eq *kid)
 void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const char *q, kb_plan *plan)
 {
 	memset(plan, 0, sizeof *plan);
-	struct ctx c = { an, vocab, plan, NULL, 0, NULL, 0 };
-	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR), *all = kb_eq_new(KB_EQ_AND);
-	positive_queries(&c, pq, pos, all);
-	kb_eq_free(c.core);
+	struct ctx c = { an, vocab, plan, NULL, 0 };
+	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR);
+	positive_queries(&c, pq, pos);
 	size_t nclauses = pos->nkids;
 	/* what is excluded is never in a hit, so its terms are not kept for marking */
 	kb_termset kept = plan->marks;
@@ -618,25 +587,30 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 			kb_termset_clear(&plan->marks);
 		}
 	plan->marks = kept;
-	kb_eq *top = NULL;
+	kb_eq *top = NULL, *first = NULL;
 	if (nclauses > 1) {
-		/* documents with every clause first (see core_of) */
-		top = kb_eq_new(KB_EQ_OR);
-		kb_eq_add(top, kb_eq_scale(all, W_ALL));
-		kb_eq_add(top, pos);
-	} else {
-		kb_eq_free(all);
-		if (nclauses == 1)
-			top = pos;
-		else
-			kb_eq_free(pos);
+		/* the sections holding every clause, in whatever form, rank before the others */
+		first = kb_eq_new(KB_EQ_AND);
+		for (size_t i = 0; i < nclauses; i++)
+			kb_eq_add(first, kb_eq_copy(pos->kids[i]));
 	}
+	if (nclauses)
+		top = pos;
+	else
+		kb_eq_free(pos);
 	/* legal references in the query ("1394/2007", "art. 28") are asked for as units too */
 	if (top) {
+		kb_eq *units = kb_eq_new(KB_EQ_OR);
 		kb_tokens t = { 0 };
 		kb_analyze(an, q, strlen(q), 0, &t);
-		kb_legal_units(q, &t, add_unit, top);
+		kb_legal_units(q, &t, add_unit, units);
 		kb_tokens_clear(&t);
+		for (size_t i = 0; i < units->nkids; i++)
+			kb_eq_add(top, kb_eq_copy(units->kids[i]));
+		if (units->nkids)
+			first = wrap(KB_EQ_AND_MAYBE, first, units);
+		else
+			kb_eq_free(units);
 	}
 	kb_eq *filters = filter_query(an, pq);
 	if (!top && (neg->nkids || filters))
@@ -645,6 +619,7 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 		kb_eq_free(neg);
 		neg = NULL;
 	}
+	plan->first = wrap(KB_EQ_FILTER, first, filters ? kb_eq_copy(filters) : NULL);
 	plan->query = wrap(KB_EQ_FILTER, top, filters);
 	plan->negated = neg;
 	plan->suggestion = suggest(&c, q);
@@ -656,6 +631,7 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 void kb_plan_clear(kb_plan *p)
 {
 	kb_eq_free(p->query);
+	kb_eq_free(p->first);
 	kb_eq_free(p->negated);
 	kb_termset_clear(&p->marks);
 	for (size_t i = 0; i < p->nwhys; i++) {

@@ -26,6 +26,8 @@ typedef struct {
 
 typedef struct {
 	kb_eq *query;    /* owned; NULL when the query asks for nothing */
+	kb_eq *first;    /* owned; or NULL: the part of query whose sections rank before all others
+	                    (those holding every clause of a query of several) */
 	kb_eq *negated;  /* owned; what "-word" excludes, or NULL: it excludes whole documents, so the
 	                    caller finds the documents holding it and leaves them out */
 	kb_termset marks;/* terms whose words a snippet marks */

@@ -241,6 +241,12 @@ static kb_status exclude_documents(kb_searcher *s, kb_plan *plan, char **errmsg)
 			kb_eq_add(gone, kb_eq_term(term.s));
 			kb_buf_free(&term);
 		}
+		if (plan->first) {
+			kb_eq *f = kb_eq_new(KB_EQ_AND_NOT);
+			kb_eq_add(f, plan->first);
+			kb_eq_add(f, kb_eq_copy(gone));
+			plan->first = f;
+		}
 		kb_eq *q = kb_eq_new(KB_EQ_AND_NOT);
 		kb_eq_add(q, plan->query);
 		kb_eq_add(q, gone);
@@ -290,7 +296,7 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 		}
 		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_KEY,
 		                  .vals = s->vals, .probes = probes,
-		                  .nprobes = nprobes };
+		                  .nprobes = nprobes, .first = plan.first };
 		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
 		free(probes);
 	}
