@@ -21,6 +21,7 @@ struct kb_words {
 	kb_buf arena;       /* every term, NUL-terminated, one after another */
 	table words;        /* unprefixed terms, in byte order */
 	uint64_t *masks;    /* per word */
+	uint64_t *twice;    /* per word, while loading (then in by_twice) */
 	uint8_t *ncp;       /* per word, at most 255 */
 	size_t mcap;
 	table terms;        /* prefixed terms (parts, stems), in byte order */
@@ -75,11 +76,14 @@ static bool take_word(void *ctx, const char *term, size_t freq)
 		return false;
 	size_t cap = w->mcap;
 	kb_grow((void **)&w->masks, &w->mcap, w->words.n, sizeof *w->masks);
-	if (w->mcap != cap)
+	if (w->mcap != cap) {
 		w->ncp = kb_xrealloc(w->ncp, w->mcap * sizeof *w->ncp);
+		w->twice = kb_xrealloc(w->twice, w->mcap * sizeof *w->twice);
+	}
 	uint32_t cps[256];
 	size_t n = kb_utf8_decode(term, cps, 255);
 	w->masks[w->words.n - 1] = kb_letter_mask(cps, n);
+	w->twice[w->words.n - 1] = kb_letter_mask_twice(cps, n);
 	w->ncp[w->words.n - 1] = (uint8_t)n;
 	return true;
 }
@@ -107,12 +111,12 @@ static void group_by_length(kb_words *w)
 	w->by_twice = kb_xmalloc((n ? n : 1) * sizeof *w->by_twice);
 	for (size_t i = 0; i < n; i++) {
 		size_t at = fill[w->ncp[i]]++;
-		uint32_t cps[256];
-		size_t ncp = kb_utf8_decode(w->arena.s + w->words.off[i], cps, 255);
 		w->by_idx[at] = (uint32_t)i;
 		w->by_mask[at] = w->masks[i];
-		w->by_twice[at] = kb_letter_mask_twice(cps, ncp);
+		w->by_twice[at] = w->twice[i];
 	}
+	free(w->twice);
+	w->twice = NULL;
 }
 
 kb_status kb_words_load(kb_db *db, kb_words **out, char **errmsg)
@@ -161,6 +165,7 @@ void kb_words_unref(kb_words *w)
 	free(w->terms.off);
 	free(w->terms.freq);
 	free(w->masks);
+	free(w->twice);
 	free(w->ncp);
 	free(w->by_idx);
 	free(w->by_mask);
