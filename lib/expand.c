@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "compound.h"
+#include "synmatch.h"
 #include "util.h"
 
 /* A respelling of a word tries each ambiguous letter both ways; this caps the combinations. */
@@ -58,6 +59,33 @@ static bool same_word(const char *w, const struct stems *ws, const char *syn, co
 	       (ws->en[0] && nl && strcmp(ws->en, nl + 1) == 0);
 }
 
+struct group_ctx {
+	kb_analyzer *an;
+	kb_syngroup *group;
+};
+
+/* Adds a term to a group, in the order and with the numbers of kb_syngroup_each (synmatch.h), which
+ * the indexer's S<g>:<t> terms have too. */
+static void take_synterm(void *p, size_t index, const char *text, const kb_tokens *tk)
+{
+	struct group_ctx *c = p;
+	kb_syngroup *grp = c->group;
+	(void)index; /* the term's place in grp->terms */
+	grp->terms = kb_xrealloc(grp->terms, (grp->n + 1) * sizeof *grp->terms);
+	kb_synterm *st = &grp->terms[grp->n++];
+	st->text = kb_xstrdup(text);
+	st->nwords = tk->n;
+	st->words = kb_xcalloc(tk->n, sizeof *st->words);
+	st->stems = kb_xcalloc(tk->n, sizeof *st->stems);
+	for (size_t k = 0; k < tk->n; k++) {
+		st->words[k] = kb_xstrdup(kb_tokens_word(tk, k));
+		struct stems x = stems_of(c->an, st->words[k]);
+		kb_buf b = { 0 };
+		kb_buf_printf(&b, "%s\n%s", x.da, x.en);
+		st->stems[k] = kb_buf_detach(&b);
+	}
+}
+
 static void load_synonyms(kb_vocab *v)
 {
 	char *text = NULL;
@@ -69,29 +97,8 @@ static void load_synonyms(kb_vocab *v)
 	json_array_foreach(arr, i, g) {
 		kb_syngroup *grp = &v->groups[v->ngroups];
 		grp->id = v->ngroups++;
-		char *lines = kb_xstrdup(json_string_value(g) ? json_string_value(g) : "");
-		char *save = NULL;
-		for (char *t = strtok_r(lines, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-			kb_tokens tk = { 0 };
-			kb_analyze(v->an, t, strlen(t), 0, &tk);
-			if (tk.n) {
-				grp->terms = kb_xrealloc(grp->terms, (grp->n + 1) * sizeof *grp->terms);
-				kb_synterm *st = &grp->terms[grp->n++];
-				st->text = kb_xstrdup(t);
-				st->nwords = tk.n;
-				st->words = kb_xcalloc(tk.n, sizeof *st->words);
-				st->stems = kb_xcalloc(tk.n, sizeof *st->stems);
-				for (size_t k = 0; k < tk.n; k++) {
-					st->words[k] = kb_xstrdup(kb_tokens_word(&tk, k));
-					struct stems x = stems_of(v->an, st->words[k]);
-					kb_buf b = { 0 };
-					kb_buf_printf(&b, "%s\n%s", x.da, x.en);
-					st->stems[k] = kb_buf_detach(&b);
-				}
-			}
-			kb_tokens_clear(&tk);
-		}
-		free(lines);
+		struct group_ctx c = { v->an, grp };
+		kb_syngroup_each(v->an, json_string_value(g), take_synterm, &c);
 	}
 	json_decref(arr);
 	free(text);

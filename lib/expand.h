@@ -2,7 +2,8 @@
  * spelling correction, and the synonym groups of synonyms.txt. The query side's knowledge of the
  * index's vocabulary lives here; search.c turns the forms into an engine query.
  *
- * A kb_vocab belongs to one searcher (one thread). Depends on analyzer, compound, engine, words. */
+ * A kb_vocab belongs to one searcher (one thread). Depends on analyzer, compound, engine, synmatch
+ * (the groups' terms as the indexer numbers them), words. */
 #ifndef KB_EXPAND_H
 #define KB_EXPAND_H
 #include <stdbool.h>

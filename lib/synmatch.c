@@ -57,39 +57,52 @@ static void take_form(void *ctx, const char *term, kb_form form)
 	}
 }
 
-/* Adds a term of group g; returns whether it has any words (a term without is not counted). */
-static bool add_term(kb_synmatch *m, kb_analyzer *an, size_t g, size_t index, const char *text)
+void kb_syngroup_each(kb_analyzer *an, const char *group, kb_synterm_cb cb, void *ctx)
 {
-	kb_tokens t = { 0 };
-	kb_analyze(an, text, strlen(text), 0, &t);
-	bool words = t.n > 0;
-	if (words) {
-		m->terms = kb_xrealloc(m->terms, (m->nterms + 1) * sizeof *m->terms);
-		sterm *st = &m->terms[m->nterms++];
-		st->group = g;
-		st->index = index;
-		st->nwords = t.n;
-		st->forms = kb_xcalloc(t.n * K_N, sizeof *st->forms);
-		for (size_t w = 0; w < t.n; w++) {
-			char **f = st->forms + w * K_N;
-			for (int k = 0; k < K_N; k++)
-				f[k] = kb_xstrdup("");
-			kb_analyzer_query_terms(an, kb_tokens_word(&t, w), take_form, f);
-		}
+	char *lines = kb_xstrdup(group ? group : ""), *save = NULL;
+	size_t index = 0;
+	for (char *text = strtok_r(lines, "\n", &save); text; text = strtok_r(NULL, "\n", &save)) {
+		kb_tokens t = { 0 };
+		kb_analyze(an, text, strlen(text), 0, &t);
+		if (t.n)
+			cb(ctx, index++, text, &t);
+		kb_tokens_clear(&t);
 	}
-	kb_tokens_clear(&t);
-	return words;
+	free(lines);
+}
+
+struct add_ctx {
+	kb_synmatch *m;
+	kb_analyzer *an;
+	size_t group;
+};
+
+/* Adds term index of a group, whose words are t. */
+static void add_term(void *p, size_t index, const char *text, const kb_tokens *t)
+{
+	struct add_ctx *a = p;
+	kb_synmatch *m = a->m;
+	(void)text;
+	m->terms = kb_xrealloc(m->terms, (m->nterms + 1) * sizeof *m->terms);
+	sterm *st = &m->terms[m->nterms++];
+	st->group = a->group;
+	st->index = index;
+	st->nwords = t->n;
+	st->forms = kb_xcalloc(t->n * K_N, sizeof *st->forms);
+	for (size_t w = 0; w < t->n; w++) {
+		char **f = st->forms + w * K_N;
+		for (int k = 0; k < K_N; k++)
+			f[k] = kb_xstrdup("");
+		kb_analyzer_query_terms(a->an, kb_tokens_word(t, w), take_form, f);
+	}
 }
 
 kb_synmatch *kb_synmatch_new(kb_analyzer *an, char *const *groups, size_t n)
 {
 	kb_synmatch *m = kb_xcalloc(1, sizeof *m);
 	for (size_t g = 0; g < n; g++) {
-		char *lines = kb_xstrdup(groups[g]), *save = NULL;
-		size_t index = 0;
-		for (char *t = strtok_r(lines, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
-			index += add_term(m, an, g, index, t);
-		free(lines);
+		struct add_ctx a = { m, an, g };
+		kb_syngroup_each(an, groups[g], add_term, &a);
 	}
 	m->keys = kb_xcalloc(m->nterms * K_N + 1, sizeof *m->keys);
 	for (size_t i = 0; i < m->nterms; i++) {

@@ -17,6 +17,14 @@
 
 typedef struct kb_synmatch kb_synmatch;
 
+/* Calls cb for each term of a group (its terms one a line, as the index's "synonyms" metadata holds
+ * them) that has words: with its number in the group (the t of "S<g>:<t>"), its text, and its words
+ * (kb_analyze of the text; borrowed for the call). A line without words is no term and gets no
+ * number. The one place that numbering is decided: the indexer's matcher (kb_synmatch_new) and the
+ * query side's groups (expand.h) both come from here, so their terms cannot drift apart. */
+typedef void (*kb_synterm_cb)(void *ctx, size_t index, const char *text, const kb_tokens *words);
+void kb_syngroup_each(kb_analyzer *an, const char *group, kb_synterm_cb cb, void *ctx);
+
 /* The matcher for groups[0..n) (each group its terms, one a line, as the index's "synonyms"
  * metadata holds them; a line without words is no term and is not counted). Caller frees with
  * kb_synmatch_free(). */

@@ -108,6 +108,25 @@ static void test_terms(void)
 	kb_synmatch_free(NULL);
 }
 
+static void take_numbered(void *ctx, size_t index, const char *text, const kb_tokens *words)
+{
+	kb_buf *b = ctx;
+	kb_buf_printf(b, "%s%zu=%s/%zu", b->len ? "|" : "", index, text, words->n);
+}
+
+/* Terms without words (a dash, a blank line) get no number: S<g>:<t> and the query side count alike. */
+static void test_numbering(void)
+{
+	kb_buf b = { 0 };
+	kb_syngroup_each(an, "—\nblodprøve\n\n  \nblood test\n-", take_numbered, &b);
+	CHECK_STR(b.s, "0=blodprøve/1|1=blood test/2");
+	kb_buf_free(&b);
+	kb_syngroup_each(an, "", take_numbered, &b);
+	kb_syngroup_each(an, NULL, take_numbered, &b);
+	CHECK(b.len == 0);
+	kb_buf_free(&b);
+}
+
 int main(void)
 {
 	if (kb_analyzer_new(&an, NULL) != KB_OK) {
@@ -115,6 +134,7 @@ int main(void)
 		return 1;
 	}
 	test_terms();
+	test_numbering();
 	kb_analyzer_free(an);
 	TEST_END();
 }
