@@ -1,7 +1,9 @@
 /* Fuzz target: the analyzer (lib/analyzer.c) on any bytes, with compound splitting on a small lexicon
  * or without. Properties: no memory error; tokens lie inside the text, in order, with rising
  * positions; every word and term is valid UTF-8, and no term is longer than Xapian takes (245
- * bytes); a word's terms are the same when they come from the analyzer's memo. Two analyzers live
+ * bytes); a word's terms are the same when they come from the analyzer's memo; a word rebuilt from
+ * its byte range (kb_tokens_add, as snippets do from the ranges the index keeps) is the word the
+ * analysis made, folded alike. Two analyzers live
  * for the whole run, as in the indexer, so the memo is exercised across inputs. */
 #include <string.h>
 
@@ -88,6 +90,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kb_analyzer_query_terms(an, w, on_term, NULL);
 		kb_is_stopword(w);
 	}
+	kb_tokens again = { 0 };
+	for (size_t i = 0; i < t.n; i++)
+		PROPERTY(kb_tokens_add(an, text, t.v[i].start, t.v[i].end, t.v[i].pos, &again));
+	for (size_t i = 0; i < t.n && i < again.n; i++)
+		PROPERTY(strcmp(kb_tokens_word(&again, i), kb_tokens_word(&t, i)) == 0);
+	kb_tokens_clear(&again);
 	kb_tokens_clear(&t);
 
 	unsigned max = 0;
