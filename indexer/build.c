@@ -182,7 +182,7 @@ static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_synmatch *s
 	kb_wdoc_value(doc, KB_SLOT_UPDATED, m->updated);
 	char *data = section_data(d, s, text, &words);
 	kb_tokens_clear(&words);
-	kb_wdoc_data(doc, data);
+	kb_wdoc_value(doc, KB_SLOT_DATA, data);
 	free(data);
 	kb_status rc = kb_writer_add(w, doc, errmsg);
 	kb_wdoc_free(doc);

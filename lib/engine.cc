@@ -231,11 +231,6 @@ void kb_wdoc_value(kb_wdoc *d, unsigned slot, const char *value)
 	try { d->doc.add_value(slot, value); } catch (...) {}
 }
 
-void kb_wdoc_data(kb_wdoc *d, const char *data)
-{
-	try { d->doc.set_data(data); } catch (...) {}
-}
-
 kb_status kb_writer_add(kb_writer *w, kb_wdoc *d, char **errmsg)
 {
 	try {
@@ -563,7 +558,7 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
 		std::vector<std::pair<Xapian::docid, size_t>> order; // the hits by docid, for the probes
 		for (size_t i = 0; i < page.size(); i++) {
-			r->hits[i] = kb_ehit{ page[i].weight, strdup(page[i].doc.get_data().c_str()), nullptr, 0 };
+			r->hits[i] = kb_ehit{ page[i].weight, strdup(page[i].doc.get_value(o->data_slot).c_str()), nullptr, 0 };
 			r->hits[i].terms = static_cast<char **>(calloc(o->nprobes ? o->nprobes : 1, sizeof(char *)));
 			order.emplace_back(page[i].did, i);
 		}

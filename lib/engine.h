@@ -62,7 +62,6 @@ void kb_wdoc_free(kb_wdoc *d);
 void kb_wdoc_posting(kb_wdoc *d, const char *term, unsigned pos, unsigned wdf); /* positional */
 void kb_wdoc_term(kb_wdoc *d, const char *term, unsigned wdf);                  /* no position */
 void kb_wdoc_value(kb_wdoc *d, unsigned slot, const char *value);
-void kb_wdoc_data(kb_wdoc *d, const char *data);
 
 /* Adds the document (d stays the caller's). */
 kb_status kb_writer_add(kb_writer *w, kb_wdoc *d, char **errmsg);
@@ -114,6 +113,7 @@ typedef struct {
 	                            none */
 	const kb_docvals *vals;  /* borrowed; the collapse key and the facets: distinct keys are counted
 	                            per value of each of its facet slots (kb_eresult.facets) */
+	unsigned data_slot;      /* the value slot holding what kb_ehit.data gives of a hit */
 	const char *const *probes;   /* terms to look for in each hit (see kb_ehit.terms) */
 	size_t nprobes;
 	const kb_eq *first;      /* borrowed; or NULL: a part of the query whose documents rank before
@@ -123,7 +123,7 @@ typedef struct {
 
 typedef struct {
 	double score;
-	char *data;              /* owned; the document's data */
+	char *data;              /* owned; the hit's value in kb_run_opts.data_slot */
 	char **terms;            /* owned; the probe terms (kb_run_opts.probes) this document holds */
 	size_t nterms;
 } kb_ehit;

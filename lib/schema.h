@@ -3,8 +3,8 @@
  *
  * Each section of a document is one Xapian document: its words' terms (analyzer.h), the stems with
  * positions, for phrases (each field from its own base position, so a phrase never spans two
- * fields; the other terms need none, and positions are half of what indexing costs), boolean filter terms, values, and as data
- * the fields a hit shows (KB_HIT_FIELDS, in that order, each "-" for none or its length in bytes,
+ * fields; the other terms need none, and positions are half of what indexing costs), boolean filter
+ * terms, values, and in value slot KB_SLOT_DATA the fields a hit shows (KB_HIT_FIELDS, in that order, each "-" for none or its length in bytes,
  * ':' and the bytes: read without a parser, which costs less per hit than JSON did), where the
  * words of the text are (its length, ':' and kb_snippet_spans's bytes), a newline, and the section's
  * text for snippets. The whole document (metadata, rendered HTML) lives in the
@@ -17,6 +17,9 @@
 #define KB_SLOT_TYPE    1
 #define KB_SLOT_LANG    2
 #define KB_SLOT_UPDATED 3
+#define KB_SLOT_DATA    5 /* the section's data (above). A value, not Xapian's document data: that is
+                             stored compressed, and inflating it cost more per hit than the rest of
+                             reading the hit; values are stored as they are (index +8%) */
 #define KB_SLOT_KEY     4 /* ten characters, a hash of the document id: results collapse on it,
                              and it breaks ties in score. Short enough for a string to hold
                              without allocating, which is much of what collapsing costs, and the
@@ -58,6 +61,6 @@
 #define KB_META_BUILT   "built"    /* when the index was built (ISO 8601) */
 #define KB_META_VERSION "version"  /* schema version: an index of another version is rebuilt */
 #define KB_META_LEXICON "lexicon"  /* the word list the index was analysed with */
-#define KB_SCHEMA_VERSION "7"
+#define KB_SCHEMA_VERSION "8"
 
 #endif

@@ -295,6 +295,7 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 				add_probe(probes, &nprobes, plan.whys[i].also[k]);
 		}
 		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_KEY,
+		                  .data_slot = KB_SLOT_DATA,
 		                  .vals = s->vals, .probes = probes,
 		                  .nprobes = nprobes, .first = plan.first };
 		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
