@@ -130,11 +130,43 @@ static bool plausible_for_known_word(const char *w, const kb_part *parts, size_t
 	return true;
 }
 
+/* The lexicon's answers for the pieces of one word, as the splits ask for the same piece several
+ * times (a head for two parts, then again for three; a tail, then its own split), and each answer
+ * may cost a stemmer's run or two. Words longer than MEMO_BYTES go without. */
+#define MEMO_BYTES 64
+
+struct memo {
+	kb_known_fn known;
+	void *ctx;
+	const char *word;
+	unsigned char seen[MEMO_BYTES][MEMO_BYTES + 1]; /* [start][length]: 0 not asked, 1 no, 2 yes */
+};
+
+static bool known_memo(void *p, const char *s, size_t n)
+{
+	struct memo *m = p;
+	size_t start = (size_t)(s - m->word);
+	if (start >= MEMO_BYTES || n > MEMO_BYTES)
+		return m->known(m->ctx, s, n);
+	if (!m->seen[start][n])
+		m->seen[start][n] = m->known(m->ctx, s, n) ? 2 : 1;
+	return m->seen[start][n] == 2;
+}
+
 size_t kb_compound_split(const char *word, kb_known_fn known, void *ctx, kb_part *parts, size_t max)
 {
 	size_t len = strlen(word);
 	if (chars(word, len) < MIN_WORD || !letters_only(word))
 		return 0;
+	struct memo m;
+	m.known = known;
+	m.ctx = ctx;
+	m.word = word;
+	if (len <= MEMO_BYTES) {
+		memset(m.seen, 0, sizeof m.seen);
+		known = known_memo;
+		ctx = &m;
+	}
 	size_t k = split_from(word, 0, len, known, ctx, parts, max, 0);
 	if (k && known(ctx, word, len) && !plausible_for_known_word(word, parts, k))
 		return 0;
