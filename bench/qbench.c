@@ -3,7 +3,7 @@
  *   qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--each 1] [--threads T --seconds S]
  *
  * QUERIES has CATEGORY<TAB>QUERY a line ('#' comments). Every query goes through kb_search_check()
- * and kb_search_run() with limit 10, as GET /api/search?q=... does, and its JSON answer is freed.
+ * and kb_search_answer() with limit 10, as GET /api/search?q=... does, and its JSON text is freed.
  * Latency mode (default) runs the mix once to warm up, then N times (fewer rounds, at least one,
  * once M seconds have passed), timing each call, and prints a line per category and one for "all":
  * "CATEGORY n p50_us p99_us mean_us". Throughput mode runs T threads, one kb_searcher each (as the
@@ -70,10 +70,9 @@ static void load_queries(const char *path)
 static void run(kb_searcher *s, const char *q)
 {
 	kb_search_params p = { .q = q, .limit = 10 };
-	char *err = NULL;
-	json_t *out = NULL;
-	if (kb_search_check(&p, &err) == KB_OK && kb_search_run(s, &p, &out, &err) == KB_OK) {
-		json_decref(out);
+	char *err = NULL, *out = NULL;
+	if (kb_search_check(&p, &err) == KB_OK && kb_search_answer(s, &p, &out, NULL, &err) == KB_OK) {
+		free(out);
 		return;
 	}
 	fprintf(stderr, "qbench: '%s': %s\n", q, err ? err : "failed");

@@ -127,11 +127,11 @@ static bool holds(const kb_ehit *h, const char *term)
 	return false;
 }
 
-/* How the query met this hit where it was not as typed, for people. */
-static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, const char *text,
-                        const char *spans, size_t nspans, kb_lang lang)
+/* How the query met this hit where it was not as typed, for people: appended to why, one line each,
+ * without repeats. */
+static void why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, const char *text,
+                     const char *spans, size_t nspans, kb_lang lang, char ***why, size_t *nwhy)
 {
-	json_t *why = json_array();
 	for (size_t i = 0; i < plan->nwhys; i++) {
 		const kb_why *w = &plan->whys[i];
 		bool as_typed = false, all = holds(h, w->term);
@@ -152,35 +152,50 @@ static json_t *why_list(kb_searcher *s, const kb_plan *plan, const kb_ehit *h, c
 			}
 			free(word);
 		}
-		bool dup = !line;
-		for (size_t k = 0; line && k < json_array_size(why); k++)
-			dup |= strcmp(json_string_value(json_array_get(why, k)), line) == 0;
-		if (!dup)
-			json_array_append_new(why, json_string(line));
-		free(line);
+		bool dup = !line || !kb_utf8_valid(line, strlen(line));
+		for (size_t k = 0; !dup && k < *nwhy; k++)
+			dup = strcmp((*why)[k], line) == 0;
+		if (dup) {
+			free(line);
+			continue;
+		}
+		*why = kb_xrealloc(*why, (*nwhy + 1) * sizeof **why);
+		(*why)[(*nwhy)++] = line;
 	}
-	return why;
 }
 
-/* The hit's fields from a section's data (schema.h) into hit, and where its words are (*spans,
- * *nspans); returns where its text begins, or NULL when the data is not as the indexer writes it. */
-static const char *read_fields(const char *p, json_t *hit, const char **spans, size_t *nspans)
+/* Writes "key": into b. */
+static void member(kb_buf *b, bool *first, const char *key)
+{
+	/* the keys are this file's own names, which need no escapes */
+	kb_buf_adds(b, *first ? "\"" : ",\"");
+	kb_buf_adds(b, key);
+	kb_buf_adds(b, "\":");
+	*first = false;
+}
+
+/* The hit's fields from a section's data (schema.h) as members into b, its language into *lang and
+ * where its words are into *spans, *nspans; returns where its text begins, or NULL when the data is
+ * not as the indexer writes it. */
+static const char *read_fields(const char *p, kb_buf *b, bool *first, kb_lang *lang, const char **spans,
+                               size_t *nspans)
 {
 	static const char *const keys[KB_HIT_NFIELDS] = { KB_HIT_FIELDS };
 	for (size_t i = 0; i < KB_HIT_NFIELDS; i++) {
+		member(b, first, keys[i]);
 		if (*p == '-') {
-			json_object_set_new(hit, keys[i], json_null());
+			kb_buf_adds(b, "null");
 			p++;
 			continue;
 		}
 		char *end;
 		unsigned long n = strtoul(p, &end, 10);
-		if (end == p || *end != ':' || strnlen(end + 1, n) < n)
+		if (end == p || *end != ':' || strnlen(end + 1, n) < n || !kb_jw_str(b, end + 1, n))
 			return NULL;
-		json_t *v = json_stringn(end + 1, n);
-		if (!v)
-			return NULL;
-		json_object_set_new(hit, keys[i], v);
+		if (strcmp(keys[i], "lang") == 0 && n == 2) {
+			char code[3] = { end[1], end[2], '\0' };
+			kb_lang_parse(code, lang);
+		}
 		p = end + 1 + n;
 	}
 	char *end;
@@ -193,36 +208,60 @@ static const char *read_fields(const char *p, json_t *hit, const char **spans, s
 	return *p == '\n' ? p + 1 : NULL;
 }
 
-static json_t *make_hit(kb_searcher *s, const kb_ehit *h, const kb_plan *plan)
+/* Appends the hit's JSON object to b; false (b as it was) when its data is not as the indexer
+ * writes it. */
+static bool write_hit(kb_searcher *s, const kb_ehit *h, const kb_plan *plan, kb_buf *b)
 {
-	json_t *hit = json_object();
+	size_t at = b->len;
+	bool first = true;
 	const char *spans = NULL;
 	size_t nspans = 0;
-	const char *text = read_fields(h->data, hit, &spans, &nspans);
-	if (!text) {
-		json_decref(hit);
-		return NULL;
-	}
 	kb_lang lang = KB_LANG_DA;
-	kb_lang_parse(json_string_value(json_object_get(hit, "lang")), &lang);
+	kb_buf_addc(b, '{');
+	const char *text = read_fields(h->data, b, &first, &lang, &spans, &nspans);
+	if (!text) {
+		b->len = at;
+		if (b->s)
+			b->s[at] = '\0';
+		return false;
+	}
 	char *snip = kb_snippet(s->an, text, spans, nspans, lang, &plan->marks, SNIPPET_WORDS);
-	json_object_set_new(hit, "snippet", json_string(snip));
-	json_object_set_new(hit, "score", json_real(round(h->score * 1000.0) / 1000.0));
-	json_t *why = why_list(s, plan, h, text, spans, nspans, lang);
-	if (json_array_size(why))
-		json_object_set_new(hit, "why", why);
-	else
-		json_decref(why);
+	size_t before = b->len;
+	member(b, &first, "snippet");
+	if (!kb_jw_str(b, snip, strlen(snip))) /* as jansson leaves out a member that is no string */
+		b->len = before, b->s[before] = '\0';
 	free(snip);
-	return hit;
+	member(b, &first, "score");
+	kb_jw_real(b, round(h->score * 1000.0) / 1000.0);
+	char **why = NULL;
+	size_t nwhy = 0;
+	why_list(s, plan, h, text, spans, nspans, lang, &why, &nwhy);
+	if (nwhy) {
+		member(b, &first, "why");
+		kb_buf_addc(b, '[');
+		for (size_t i = 0; i < nwhy; i++) {
+			if (i)
+				kb_buf_addc(b, ',');
+			kb_jw_str(b, why[i], strlen(why[i]));
+		}
+		kb_buf_addc(b, ']');
+	}
+	kb_strings_free(why, nwhy);
+	kb_buf_addc(b, '}');
+	return true;
 }
 
-static json_t *facet_object(const kb_facet_count *v, size_t n)
+static void write_facets(kb_buf *b, const kb_facet_count *v, size_t n)
 {
-	json_t *o = json_object();
-	for (size_t i = 0; i < n; i++)
-		json_object_set_new(o, v[i].value, json_integer((json_int_t)v[i].count));
-	return o;
+	kb_buf_addc(b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			kb_buf_addc(b, ',');
+		kb_jw_str(b, v[i].value, strlen(v[i].value));
+		kb_buf_addc(b, ':');
+		kb_jw_int(b, (long long)v[i].count);
+	}
+	kb_buf_addc(b, '}');
 }
 
 /* A document holding a negated word is left out whole, not only its sections that hold it. */
@@ -267,10 +306,11 @@ static void add_probe(const char **probes, size_t *n, const char *term)
 	probes[(*n)++] = term;
 }
 
-kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out, char **errmsg)
+kb_status kb_search_answer(kb_searcher *s, const kb_search_params *p, char **body, size_t *total,
+                           char **errmsg)
 {
 	double t0 = kb_now_ms();
-	*out = NULL;
+	*body = NULL;
 	kb_status rc = kb_search_check(p, errmsg);
 	if (rc != KB_OK)
 		return rc;
@@ -301,30 +341,66 @@ kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out,
 		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
 		free(probes);
 	}
-	json_t *res = NULL;
 	if (rc == KB_OK) {
-		res = json_object();
-		json_object_set_new(res, "query", json_string(qs));
-		json_object_set_new(res, "total", json_integer(r ? (json_int_t)r->total : 0));
-		json_object_set_new(res, "took_ms", json_real(0));
-		json_t *hits = json_array();
+		/* the hits first: took_ms, before them in the answer, is the time up to its writing */
+		kb_buf hits = { 0 };
+		kb_buf_addc(&hits, '[');
+		size_t written = 0;
 		for (size_t i = 0; r && i < r->nhits; i++) {
-			json_t *h = make_hit(s, &r->hits[i], &plan);
-			if (h)
-				json_array_append_new(hits, h);
+			if (written)
+				kb_buf_addc(&hits, ',');
+			size_t at = hits.len;
+			if (write_hit(s, &r->hits[i], &plan, &hits))
+				written++;
+			else if (written) /* the comma goes with the hit that was not written */
+				hits.len = at - 1, hits.s[hits.len] = '\0';
 		}
-		json_object_set_new(res, "hits", hits);
-		json_object_set_new(res, "suggestion", plan.suggestion ? json_string(plan.suggestion) : json_null());
-		json_t *facets = json_object();
-		json_object_set_new(facets, "type", r ? facet_object(r->facets[0], r->nfacetvals[0]) : json_object());
-		json_object_set_new(facets, "lang", r ? facet_object(r->facets[1], r->nfacetvals[1]) : json_object());
-		json_object_set_new(res, "facets", facets);
-		json_object_set_new(res, "took_ms", json_real(round((kb_now_ms() - t0) * 1000.0) / 1000.0));
+		kb_buf_addc(&hits, ']');
+		kb_buf out = { 0 };
+		bool first = true;
+		kb_buf_addc(&out, '{');
+		member(&out, &first, "query");
+		kb_jw_str(&out, qs, strlen(qs));
+		member(&out, &first, "total");
+		kb_jw_int(&out, r ? (long long)r->total : 0);
+		member(&out, &first, "took_ms");
+		kb_jw_real(&out, round((kb_now_ms() - t0) * 1000.0) / 1000.0);
+		member(&out, &first, "hits");
+		kb_buf_add(&out, hits.s, hits.len);
+		kb_buf_free(&hits);
+		size_t before = out.len;
+		member(&out, &first, "suggestion");
+		if (!plan.suggestion)
+			kb_buf_adds(&out, "null");
+		else if (!kb_jw_str(&out, plan.suggestion, strlen(plan.suggestion)))
+			out.len = before, out.s[before] = '\0'; /* as jansson leaves out a member that is no string */
+		member(&out, &first, "facets");
+		kb_buf_adds(&out, "{\"type\":");
+		write_facets(&out, r ? r->facets[0] : NULL, r ? r->nfacetvals[0] : 0);
+		kb_buf_adds(&out, ",\"lang\":");
+		write_facets(&out, r ? r->facets[1] : NULL, r ? r->nfacetvals[1] : 0);
+		kb_buf_adds(&out, "}}");
+		*body = kb_buf_detach(&out);
+		if (total)
+			*total = r ? r->total : 0;
 	}
 	kb_eresult_free(r);
 	kb_plan_clear(&plan);
 	kb_query_free(pq);
-	*out = res;
+	return rc;
+}
+
+kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out, char **errmsg)
+{
+	char *body = NULL;
+	*out = NULL;
+	kb_status rc = kb_search_answer(s, p, &body, NULL, errmsg);
+	if (rc == KB_OK) {
+		*out = json_loads(body, 0, NULL);
+		if (!*out)
+			rc = kb_fail(KB_ERR_INTERNAL, errmsg, "the search answer is not JSON");
+	}
+	free(body);
 	return rc;
 }
 

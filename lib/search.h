@@ -1,6 +1,6 @@
 /* search — answers a query over an index: parses it, expands each word into its analysed forms,
  * ranks sections, keeps one hit per document, cuts snippets and counts facets; the answer is the
- * JSON object of INTERFACE.md §3, built with jansson.
+ * JSON object of INTERFACE.md §3.
  *
  * A kb_searcher owns one index handle and one analyzer and is not thread-safe: the daemon keeps one
  * per thread. It depends on analyzer, query and engine, never on the programs. */
@@ -38,7 +38,12 @@ typedef struct {
  * with a message naming the parameter. */
 kb_status kb_search_check(const kb_search_params *p, char **errmsg);
 
-/* Runs a search; *out (caller frees with json_decref()) is the response object. */
+/* Runs a search; *body (caller frees) is the response object as compact JSON text, written
+ * directly (the text kb_json_dumps would make of it), and *total (when total is not NULL) its total. */
+kb_status kb_search_answer(kb_searcher *s, const kb_search_params *p, char **body, size_t *total,
+                           char **errmsg);
+
+/* The same answer as a jansson object (caller frees with json_decref()). */
 kb_status kb_search_run(kb_searcher *s, const kb_search_params *p, json_t **out, char **errmsg);
 
 /* The document with this id: its metadata and rendered HTML. KB_ERR_NOT_FOUND when there is none. */

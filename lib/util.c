@@ -121,32 +121,38 @@ void kb_buf_free(kb_buf *b)
 	b->len = b->cap = 0;
 }
 
+size_t kb_utf8_char(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (n == 0)
+		return 0;
+	unsigned c = *p;
+	size_t k;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xE0) == 0xC0) { k = 1; min = 0x80; c &= 0x1F; }
+	else if ((c & 0xF0) == 0xE0) { k = 2; min = 0x800; c &= 0x0F; }
+	else if ((c & 0xF8) == 0xF0) { k = 3; min = 0x10000; c &= 0x07; }
+	else return 0;
+	if (n <= k)
+		return 0;
+	for (size_t i = 1; i <= k; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3F);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	return k + 1;
+}
+
 bool kb_utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	while (p < end) {
-		unsigned c = *p;
-		size_t k;
-		unsigned min;
-		if (c == 0)
+	for (size_t i = 0, k; i < n; i += k)
+		if (s[i] == '\0' || !(k = kb_utf8_char(s + i, n - i)))
 			return false;
-		if (c < 0x80) { p++; continue; }
-		if ((c & 0xE0) == 0xC0) { k = 1; min = 0x80; c &= 0x1F; }
-		else if ((c & 0xF0) == 0xE0) { k = 2; min = 0x800; c &= 0x0F; }
-		else if ((c & 0xF8) == 0xF0) { k = 3; min = 0x10000; c &= 0x07; }
-		else return false;
-		if ((size_t)(end - p) <= k)
-			return false;
-		for (size_t i = 1; i <= k; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return false;
-			c = (c << 6) | (p[i] & 0x3F);
-		}
-		/* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
-		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-			return false;
-		p += k + 1;
-	}
 	return true;
 }
 

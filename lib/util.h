@@ -37,6 +37,10 @@ void kb_buf_free(kb_buf *b);
 /* True when s (n bytes) is well-formed UTF-8 without NUL bytes. */
 bool kb_utf8_valid(const char *s, size_t n);
 
+/* The length in bytes of the well-formed UTF-8 character s starts with (of n bytes), or 0 when
+ * there is none (a NUL byte counts as the character U+0000). */
+size_t kb_utf8_char(const char *s, size_t n);
+
 /* Decodes up to max code points of the UTF-8 string s (NUL-terminated) into out; returns how many. */
 size_t kb_utf8_decode(const char *s, uint32_t *out, size_t max);
 

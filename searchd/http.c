@@ -253,19 +253,20 @@ static void answer(struct job *j)
 		rq->answer = error_json("the index cannot be opened");
 		return;
 	}
-	if (j->kind == JOB_SEARCH)
-		st = kb_search_run(s, &j->sp, &res, &err);
+	char *text = NULL;
+	size_t total = 0;
+	if (j->kind == JOB_SEARCH) /* written as text: no jansson objects to build and dump */
+		st = kb_search_answer(s, &j->sp, &text, &total, &err);
 	else if (j->kind == JOB_DOC)
 		st = kb_search_doc(s, j->id, &res, &err);
 	else
 		st = kb_search_suggest(s, j->p.q ? j->p.q : "", j->limit, &res, &err);
 	if (st == KB_OK) {
-		bool zero = j->kind == JOB_SEARCH && j->sp.q[0] &&
-		            json_integer_value(json_object_get(res, "total")) == 0;
+		bool zero = j->kind == JOB_SEARCH && j->sp.q[0] && total == 0;
 		if (zero)
 			zero_hits(&j->sp);
 		rq->answer_status = MHD_HTTP_OK;
-		rq->answer = kb_json_dumps(res);
+		rq->answer = text ? text : kb_json_dumps(res);
 		json_decref(res);
 		if (j->key.len && rq->answer)
 			kb_cache_put(cache, j->key.s, j->key.len, gen, rq->answer, strlen(rq->answer),
