@@ -140,36 +140,52 @@ static size_t to_utf16(kb_analyzer *a, const char *text, size_t len)
 	return k;
 }
 
-/* Folds u16[from, to) into toks->buf; false when the word is too long to be a word. */
-static bool fold_word(kb_analyzer *a, int32_t from, int32_t to, kb_tokens *toks)
+/* Most words are Latin-1 letters and digits, folded a character at a time (see latin_fold), from
+ * their UTF-8 w (n bytes) into buf with a NUL; false, with nothing appended, for a word with any
+ * other character, or too long (the normalizer then has the word). */
+static bool fold_latin(const kb_analyzer *a, const char *w, size_t n, kb_buf *buf)
+{
+	const unsigned char *u = (const unsigned char *)w;
+	kb_grow((void **)&buf->s, &buf->cap, buf->len + 2 * n + 1, 1);
+	unsigned char *out = (unsigned char *)buf->s + buf->len;
+	size_t k = 0;
+	bool simple = true;
+	for (size_t i = 0; i < n && simple; i++) {
+		unsigned c = u[i];
+		if (c >= 0x80) { /* U+0080-U+00FF are C2 or C3 and one continuation byte */
+			simple = (c == 0xC2 || c == 0xC3) && i + 1 < n && (u[i + 1] & 0xC0) == 0x80;
+			if (simple)
+				c = ((c & 0x1F) << 6) | (u[++i] & 0x3F);
+		}
+		unsigned char f = simple ? a->latin_fold[c] : 0;
+		simple = f != 0;
+		if (f < 0x80) {
+			out[k++] = f;
+		} else {
+			out[k++] = (unsigned char)(0xC0 | (f >> 6));
+			out[k++] = (unsigned char)(0x80 | (f & 0x3F));
+		}
+	}
+	if (!simple || k > MAX_WORD_BYTES) {
+		out[0] = '\0'; /* the buffer stays as it was */
+		return false;
+	}
+	out[k] = '\0';
+	buf->len += k + 1;
+	return true;
+}
+
+/* Folds u16[from, to), which came from text (a->off gives where), into toks->buf; false when the
+ * word is too long to be a word. */
+static bool fold_word(kb_analyzer *a, const char *text, int32_t from, int32_t to, kb_tokens *toks)
 {
 	UChar folded[MAX_WORD_BYTES * 2];
 	char utf8[MAX_WORD_BYTES * 2 + 8];
 	UErrorCode err = U_ZERO_ERROR;
 	if (to - from > MAX_WORD_BYTES)
 		return false;
-	/* most words are Latin-1 letters and digits, folded a character at a time (see latin_fold) */
-	bool simple = true;
-	for (int32_t i = from; i < to && simple; i++)
-		simple = a->u16[i] < 256 && a->latin_fold[a->u16[i]];
-	if (simple) {
-		char w[MAX_WORD_BYTES * 2];
-		size_t k = 0;
-		for (int32_t i = from; i < to; i++) {
-			uint8_t c = a->latin_fold[a->u16[i]];
-			if (c < 0x80) {
-				w[k++] = (char)c;
-			} else {
-				w[k++] = (char)(0xC0 | (c >> 6));
-				w[k++] = (char)(0x80 | (c & 0x3F));
-			}
-		}
-		if (k > MAX_WORD_BYTES)
-			return false;
-		kb_buf_add(&toks->buf, w, k);
-		kb_buf_addc(&toks->buf, '\0');
+	if (fold_latin(a, text + a->off[from], a->off[to] - a->off[from], &toks->buf))
 		return true;
-	}
 	int32_t n = unorm2_normalize(a->fold, a->u16 + from, to - from, folded,
 	                             (int32_t)(sizeof folded / sizeof *folded), &err);
 	if (U_FAILURE(err))
@@ -198,7 +214,7 @@ unsigned kb_analyze(kb_analyzer *a, const char *text, size_t len, unsigned first
 		if (ubrk_getRuleStatus(a->words) < UBRK_WORD_NONE_LIMIT)
 			continue;
 		size_t at = toks->buf.len;
-		if (!fold_word(a, from, to, toks))
+		if (!fold_word(a, text, from, to, toks))
 			continue;
 		kb_grow((void **)&toks->v, &toks->cap, toks->n + 1, sizeof *toks->v);
 		toks->v[toks->n++] = (kb_token){ .word = at, .start = a->off[from], .end = a->off[to],
@@ -213,35 +229,11 @@ bool kb_tokens_add(kb_analyzer *a, const char *text, size_t start, size_t end, u
 	if (end <= start || end - start > MAX_WORD_BYTES * 4)
 		return false;
 	size_t at = toks->buf.len;
-	/* Latin-1 words fold straight from UTF-8 (see latin_fold); this runs for every word of every
-	 * snippet, where going through UTF-16 cost more than the rest of the snippet */
-	const unsigned char *w = (const unsigned char *)text + start;
-	size_t n = end - start, k = 0;
-	bool simple = true;
-	kb_grow((void **)&toks->buf.s, &toks->buf.cap, at + 2 * n + 1, 1);
-	unsigned char *out = (unsigned char *)toks->buf.s + at;
-	for (size_t i = 0; i < n && simple; i++) {
-		unsigned c = w[i];
-		if (c >= 0x80) { /* U+0080-U+00FF are C2 or C3 and one continuation byte */
-			simple = (c == 0xC2 || c == 0xC3) && i + 1 < n && (w[i + 1] & 0xC0) == 0x80;
-			if (simple)
-				c = ((c & 0x1F) << 6) | (w[++i] & 0x3F);
-		}
-		unsigned char f = simple ? a->latin_fold[c] : 0;
-		simple = f != 0;
-		if (f < 0x80) {
-			out[k++] = f;
-		} else {
-			out[k++] = (unsigned char)(0xC0 | (f >> 6));
-			out[k++] = (unsigned char)(0x80 | (f & 0x3F));
-		}
-	}
-	if (simple && k <= MAX_WORD_BYTES) {
-		out[k] = '\0';
-		toks->buf.len = at + k + 1;
-	} else if (!fold_word(a, 0, (int32_t)to_utf16(a, text + start, n), toks)) {
+	/* most words take the shorter way; it spares them UTF-16, which cost more than the rest of a
+	 * snippet did */
+	if (!fold_latin(a, text + start, end - start, &toks->buf) &&
+	    !fold_word(a, text + start, 0, (int32_t)to_utf16(a, text + start, end - start), toks))
 		return false;
-	}
 	kb_grow((void **)&toks->v, &toks->cap, toks->n + 1, sizeof *toks->v);
 	toks->v[toks->n++] = (kb_token){ .word = at, .start = start, .end = end, .pos = pos };
 	return true;

@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <memory>
 #include <new>
 #include <set>
 #include <unordered_map>
@@ -340,6 +339,7 @@ kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *, cons
 struct kb_docvals {
 	std::atomic<size_t> refs{ 1 };
 	std::vector<uint32_t> key;                  // docid -> key number + 1 (0: none)
+	uint32_t key_of(Xapian::docid did) const { return did < key.size() ? key[did] : 0; }
 	std::vector<std::vector<uint32_t>> val;     // per facet slot: docid -> value number + 1
 	std::vector<std::vector<std::string>> names; // per facet slot: value number -> value
 	size_t nkeys = 0;
@@ -414,7 +414,7 @@ public:
 	void operator()(const Xapian::Document &doc, double) override {
 		calls++;
 		Xapian::docid did = doc.get_docid();
-		uint32_t k = did < v.key.size() ? v.key[did] : 0;
+		uint32_t k = v.key_of(did);
 		if (k) {
 			if (seen[k])
 				return;
@@ -438,7 +438,7 @@ public:
 	}
 	bool operator()(const Xapian::Document &doc) const override {
 		Xapian::docid did = doc.get_docid();
-		uint32_t k = did < v.key.size() ? v.key[did] : 0;
+		uint32_t k = v.key_of(did);
 		return !k || !std::binary_search(keys.begin(), keys.end(), k);
 	}
 };
@@ -492,12 +492,12 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		// which is how field weights (a title word counts several times) reach the ranking.
 		Xapian::BM25Weight bm25(KB_BM25_K1, 0, 1, 0.5, 0.5);
 		auto ranking = [&](const Xapian::Query &what) {
-			auto e = std::make_unique<Xapian::Enquire>(db->db);
-			e->set_query(what);
-			e->set_weighting_scheme(bm25);
+			Xapian::Enquire e(db->db);
+			e.set_query(what);
+			e.set_weighting_scheme(bm25);
 			if (o->collapse_slot >= 0) {
-				e->set_collapse_key(o->collapse_slot);
-				e->set_sort_by_relevance_then_value(o->collapse_slot, false);
+				e.set_collapse_key(o->collapse_slot);
+				e.set_sort_by_relevance_then_value(o->collapse_slot, false);
 			}
 			return e;
 		};
@@ -531,11 +531,11 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		size_t want = o->offset + o->limit, nfirst = 0;
 		std::vector<uint32_t> seen_keys;
 		if (o->first) {
-			Xapian::MSet ms = ranking(build(o->first))->get_mset(0, static_cast<Xapian::doccount>(want));
+			Xapian::MSet ms = ranking(build(o->first)).get_mset(0, static_cast<Xapian::doccount>(want));
 			size_t i = 0;
 			for (auto it = ms.begin(); it != ms.end(); ++it, ++i) {
 				Xapian::docid did = *it;
-				seen_keys.push_back(did < o->vals->key.size() ? o->vals->key[did] : 0);
+				seen_keys.push_back(o->vals->key_of(did));
 				if (i >= o->offset)
 					page.push_back(page_hit{ did, it.get_weight(), it.get_document() });
 			}
@@ -544,9 +544,9 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		if (nfirst < want) {
 			NotTheseKeys others(*o->vals, seen_keys);
 			size_t skip = o->offset > nfirst ? o->offset - nfirst : 0;
-			Xapian::MSet ms = ranking(query)->get_mset(static_cast<Xapian::doccount>(skip),
-			                                           static_cast<Xapian::doccount>(want - nfirst - skip),
-			                                           0, nullptr, o->first ? &others : nullptr);
+			Xapian::MSet ms = ranking(query).get_mset(static_cast<Xapian::doccount>(skip),
+			                                          static_cast<Xapian::doccount>(want - nfirst - skip),
+			                                          0, nullptr, o->first ? &others : nullptr);
 			// a document holding every word stays above the others in score too
 			double lift = ms.empty() ? 0 : ms.get_max_attained();
 			for (auto &h : page)

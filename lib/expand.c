@@ -306,17 +306,14 @@ static void respell(const char *w, const swap *sw, size_t nsw, kb_buf *cur, char
 			continue;
 		kb_buf_adds(cur, sw[i].to);
 		respell(w + fl, sw, nsw, cur, out, nout);
-		cur->len = keep;
-		cur->s[keep] = '\0';
+		kb_buf_cut(cur, keep);
 	}
 	size_t cl = 1;
 	while (((unsigned char)w[cl] & 0xC0) == 0x80)
 		cl++;
 	kb_buf_add(cur, w, cl);
 	respell(w + cl, sw, nsw, cur, out, nout);
-	cur->len = keep;
-	if (cur->s)
-		cur->s[keep] = '\0';
+	kb_buf_cut(cur, keep);
 }
 
 static size_t add_respellings(kb_vocab *v, kb_wforms *f, const char *word, const char *typed,

@@ -37,8 +37,7 @@ bool kb_jw_str(kb_buf *b, const char *s, size_t n)
 		if (c >= 0x80) { /* checked as jansson checks it: a string that is not UTF-8 is none */
 			size_t k = kb_utf8_char(s + i, n - i);
 			if (!k) {
-				b->len = start;
-				b->s[start] = '\0';
+				kb_buf_cut(b, start);
 				return false;
 			}
 			i += k;

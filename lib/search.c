@@ -220,16 +220,14 @@ static bool write_hit(kb_searcher *s, const kb_ehit *h, const kb_plan *plan, kb_
 	kb_buf_addc(b, '{');
 	const char *text = read_fields(h->data, b, &first, &lang, &spans, &nspans);
 	if (!text) {
-		b->len = at;
-		if (b->s)
-			b->s[at] = '\0';
+		kb_buf_cut(b, at);
 		return false;
 	}
 	char *snip = kb_snippet(s->an, text, spans, nspans, lang, &plan->marks, SNIPPET_WORDS);
 	size_t before = b->len;
 	member(b, &first, "snippet");
 	if (!kb_jw_str(b, snip, strlen(snip))) /* as jansson leaves out a member that is no string */
-		b->len = before, b->s[before] = '\0';
+		kb_buf_cut(b, before);
 	free(snip);
 	member(b, &first, "score");
 	kb_jw_real(b, round(h->score * 1000.0) / 1000.0);
@@ -347,13 +345,13 @@ kb_status kb_search_answer(kb_searcher *s, const kb_search_params *p, char **bod
 		kb_buf_addc(&hits, '[');
 		size_t written = 0;
 		for (size_t i = 0; r && i < r->nhits; i++) {
+			size_t at = hits.len;
 			if (written)
 				kb_buf_addc(&hits, ',');
-			size_t at = hits.len;
 			if (write_hit(s, &r->hits[i], &plan, &hits))
 				written++;
-			else if (written) /* the comma goes with the hit that was not written */
-				hits.len = at - 1, hits.s[hits.len] = '\0';
+			else
+				kb_buf_cut(&hits, at);
 		}
 		kb_buf_addc(&hits, ']');
 		kb_buf out = { 0 };
@@ -373,7 +371,7 @@ kb_status kb_search_answer(kb_searcher *s, const kb_search_params *p, char **bod
 		if (!plan.suggestion)
 			kb_buf_adds(&out, "null");
 		else if (!kb_jw_str(&out, plan.suggestion, strlen(plan.suggestion)))
-			out.len = before, out.s[before] = '\0'; /* as jansson leaves out a member that is no string */
+			kb_buf_cut(&out, before); /* as jansson leaves out a member that is no string */
 		member(&out, &first, "facets");
 		kb_buf_adds(&out, "{\"type\":");
 		write_facets(&out, r ? r->facets[0] : NULL, r ? r->nfacetvals[0] : 0);

@@ -121,6 +121,14 @@ void kb_buf_free(kb_buf *b)
 	b->len = b->cap = 0;
 }
 
+void kb_buf_cut(kb_buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->s[len] = '\0';
+	}
+}
+
 size_t kb_utf8_char(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -33,6 +33,9 @@ void kb_buf_add_html(kb_buf *b, const char *s, size_t n);
 /* Hands over the string (never NULL; "" when empty): the caller now owns it; b is empty again. */
 char *kb_buf_detach(kb_buf *b);
 void kb_buf_free(kb_buf *b);
+/* Shortens b to its first len bytes (what was written since then is taken back); a len past its
+ * end changes nothing. */
+void kb_buf_cut(kb_buf *b, size_t len);
 
 /* True when s (n bytes) is well-formed UTF-8 without NUL bytes. */
 bool kb_utf8_valid(const char *s, size_t n);
