@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <cmath>
 #include <map>
 #include <new>
 #include <set>
@@ -482,6 +483,53 @@ kb_status kb_db_values(kb_db *db, const kb_eq *q, unsigned slot, size_t max, cha
 	KB_CATCH(errmsg, "search")
 }
 
+struct page_hit {
+	Xapian::docid did;
+	double weight;
+	Xapian::Document doc;
+};
+
+// BM25 as the ranking weighs with KB_BM25_K1 and b = 0.5 (a document's length counts half), for a
+// term of termfreq tf with wdf in a document of length len.
+static double bm25(const Xapian::Database &db, Xapian::doccount tf, Xapian::termcount wdf,
+                   Xapian::termcount len)
+{
+	double n = db.get_doccount(), rare = (n - tf + 0.5) / (tf + 0.5);
+	if (rare <= 1)
+		return 0; // a term in most documents says nothing of any
+	double avlen = db.get_avlength();
+	double norm = std::max(avlen > 0 ? len / avlen : 0, 0.5);
+	return std::log(rare) * wdf * (KB_BM25_K1 + 1) / (KB_BM25_K1 * (0.5 * norm + 0.5) + wdf);
+}
+
+// Adds to the first KB_BONUS_WINDOW hits the weight of the bonus terms they hold, and orders them
+// again (by weight, else as they were). Each term's posting list is skipped through the hits in
+// docid order: a few blocks read instead of the whole list.
+static void add_bonus(const Xapian::Database &db, const kb_bonus *bonus, size_t nbonus,
+                      std::vector<page_hit> &hits)
+{
+	size_t n = std::min<size_t>(hits.size(), KB_BONUS_WINDOW);
+	if (!nbonus || n < 1)
+		return;
+	std::vector<std::pair<Xapian::docid, size_t>> order;
+	for (size_t i = 0; i < n; i++)
+		order.emplace_back(hits[i].did, i);
+	std::sort(order.begin(), order.end());
+	for (size_t b = 0; b < nbonus; b++) {
+		Xapian::PostingIterator pl = db.postlist_begin(bonus[b].term), end = db.postlist_end(bonus[b].term);
+		Xapian::doccount tf = db.get_termfreq(bonus[b].term);
+		for (const auto &h : order) {
+			pl.skip_to(h.first);
+			if (pl == end)
+				break;
+			if (*pl == h.first)
+				hits[h.second].weight += bonus[b].scale * bm25(db, tf, pl.get_wdf(), pl.get_doclength());
+		}
+	}
+	std::stable_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n),
+	                 [](const page_hit &a, const page_hit &b) { return a.weight > b.weight; });
+}
+
 kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult **out, char **errmsg)
 {
 	*out = nullptr;
@@ -500,6 +548,16 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 				e.set_sort_by_relevance_then_value(o->collapse_slot, false);
 			}
 			return e;
+		};
+		// The n best hits of a ranking, the first KB_BONUS_WINDOW of them ordered again with their
+		// bonuses.
+		auto best = [&](Xapian::Enquire e, size_t n, const Xapian::MatchDecider *md) {
+			Xapian::MSet ms = e.get_mset(0, static_cast<Xapian::doccount>(n), 0, nullptr, md);
+			std::vector<page_hit> hits;
+			for (auto it = ms.begin(); it != ms.end(); ++it)
+				hits.push_back(page_hit{ *it, it.get_weight(), it.get_document() });
+			add_bonus(db->db, o->bonus, o->nbonus, hits);
+			return hits;
 		};
 		// Total and facets come from a first pass without weights, over up to KB_CHECK_AT_LEAST (500)
 		// sections in index order: below that it sees every match, so both are exact (always, for a
@@ -522,38 +580,28 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		// The page: from o->first's documents while they last, then from the rest of the query's.
 		// A search for several words mostly fills its page from those holding every word, and
 		// that AND is far cheaper to rank than the OR of the words.
-		struct page_hit {
-			Xapian::docid did;
-			double weight;
-			Xapian::Document doc;
-		};
-		std::vector<page_hit> page;
-		size_t want = o->offset + o->limit, nfirst = 0;
+		size_t want = o->offset + o->limit;
 		std::vector<uint32_t> seen_keys;
+		std::vector<page_hit> page;
 		if (o->first) {
-			Xapian::MSet ms = ranking(build(o->first)).get_mset(0, static_cast<Xapian::doccount>(want));
-			size_t i = 0;
-			for (auto it = ms.begin(); it != ms.end(); ++it, ++i) {
-				Xapian::docid did = *it;
-				seen_keys.push_back(o->vals->key_of(did));
-				if (i >= o->offset)
-					page.push_back(page_hit{ did, it.get_weight(), it.get_document() });
-			}
-			nfirst = ms.size();
+			page = best(ranking(build(o->first)), std::max<size_t>(want, KB_BONUS_WINDOW), nullptr);
+			for (const auto &h : page)
+				seen_keys.push_back(o->vals->key_of(h.did));
 		}
-		if (nfirst < want) {
+		if (page.size() < want) {
 			NotTheseKeys others(*o->vals, seen_keys);
-			size_t skip = o->offset > nfirst ? o->offset - nfirst : 0;
-			Xapian::MSet ms = ranking(query).get_mset(static_cast<Xapian::doccount>(skip),
-			                                          static_cast<Xapian::doccount>(want - nfirst - skip),
-			                                          0, nullptr, o->first ? &others : nullptr);
+			std::vector<page_hit> rest = best(ranking(query),
+			                                  std::max<size_t>(want - page.size(), KB_BONUS_WINDOW),
+			                                  o->first ? &others : nullptr);
 			// a document holding every word stays above the others in score too
-			double lift = ms.empty() ? 0 : ms.get_max_attained();
+			double lift = rest.empty() ? 0 : rest[0].weight;
 			for (auto &h : page)
 				h.weight += lift;
-			for (auto it = ms.begin(); it != ms.end(); ++it)
-				page.push_back(page_hit{ *it, it.get_weight(), it.get_document() });
+			page.insert(page.end(), rest.begin(), rest.end());
 		}
+		if (page.size() > want)
+			page.resize(want);
+		page.erase(page.begin(), page.begin() + static_cast<std::ptrdiff_t>(std::min(o->offset, page.size())));
 		r->nhits = page.size();
 		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
 		std::vector<std::pair<Xapian::docid, size_t>> order; // the hits by docid, for the probes

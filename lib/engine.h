@@ -106,6 +106,17 @@ kb_status kb_docvals_load(kb_db *db, unsigned key_slot, const unsigned *slots, s
 kb_docvals *kb_docvals_ref(kb_docvals *v); /* another reference to v; returns v */
 void kb_docvals_unref(kb_docvals *v);      /* frees v with its last reference; NULL is accepted */
 
+/* A term whose weight (BM25, times scale) a hit gets on top of what the query gave it, when the
+ * hit holds it. */
+typedef struct {
+	char *term;
+	double scale;
+} kb_bonus;
+
+/* Bonuses are weighed for this many of a ranking's best hits, which are then ordered again; the
+ * hits after them keep the query's order, so a page's hits are the same whatever its size. */
+#define KB_BONUS_WINDOW 10
+
 typedef struct {
 	size_t offset, limit;
 	int collapse_slot;       /* one hit per distinct value of this slot, which also breaks ties in
@@ -119,6 +130,8 @@ typedef struct {
 	const kb_eq *first;      /* borrowed; or NULL: a part of the query whose documents rank before
 	                            all others (each by its best section that matches first), the rest
 	                            after them; total and facets are the whole query's */
+	const kb_bonus *bonus;   /* borrowed; weighed for the first KB_BONUS_WINDOW hits of each ranking */
+	size_t nbonus;
 } kb_run_opts;
 
 typedef struct {

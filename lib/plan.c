@@ -9,7 +9,8 @@
 /* Each grade is a synonym of its own forms (see kb_grade), weighted apart. A document holding the
  * word as typed also holds its stem (both are indexed at every word), so it collects the exact and
  * the stem weights; one with only the stem, the stem weight; and so on down: exact > stem > near >
- * spelling, and each posting list is read once. */
+ * spelling. The exact grade of a word with stems is a bonus (kb_plan.bonus), weighed for the best
+ * hits only: in the query, its posting list (as long as the stem's) was read for every match. */
 static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
 #define W_PARTS 0.6 /* all the parts of a compound, as separate words */
 #define W_SYN   0.5 /* another term of the word's synonym group, per word typed: a phrase weighs
@@ -118,6 +119,18 @@ static kb_eq *plain_word(struct ctx *c, const char *word)
 
 static kb_eq *phrase_query(struct ctx *c, char *const *words, size_t n);
 
+/* A term asked for in two places weighs twice, as it would in the query. */
+static void add_bonus(kb_plan *p, const char *term, double scale)
+{
+	for (size_t i = 0; i < p->nbonus; i++)
+		if (strcmp(p->bonus[i].term, term) == 0) {
+			p->bonus[i].scale += scale;
+			return;
+		}
+	p->bonus = kb_xrealloc(p->bonus, (p->nbonus + 1) * sizeof *p->bonus);
+	p->bonus[p->nbonus++] = (kb_bonus){ kb_xstrdup(term), scale };
+}
+
 /* The word's translations that the index holds, as alternatives: an English query meets the Danish
  * document on the same subject where synonyms.txt is silent. */
 static void add_translations(struct ctx *c, kb_eq *q, const char *word, const char *typed)
@@ -165,12 +178,12 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 			kb_eq_free(syn);
 	}
 	/* every section holding the word as typed holds its stem too: the exact grade only adds weight
-	 * to what the stems find, and is read only where they match */
+	 * to what the stems find */
 	if (level[KB_GRADE_EXACT] && level[KB_GRADE_STEM]) {
-		kb_eq *m = kb_eq_new(KB_EQ_AND_MAYBE);
-		kb_eq_add(m, level[KB_GRADE_STEM]);
-		kb_eq_add(m, level[KB_GRADE_EXACT]);
-		level[KB_GRADE_STEM] = m;
+		const kb_eq *exact = level[KB_GRADE_EXACT]->kids[0];
+		for (size_t i = 0; i < exact->nkids; i++)
+			add_bonus(c->plan, exact->kids[i]->term, level_weight[KB_GRADE_EXACT]);
+		kb_eq_free(level[KB_GRADE_EXACT]);
 		level[KB_GRADE_EXACT] = NULL;
 	}
 	for (int g = 0; g < KB_GRADE_N; g++)
@@ -419,7 +432,10 @@ static kb_eq *joined_query(struct ctx *c, const unit *a, const unit *b)
 	kb_buf text = { 0 };
 	kb_buf_printf(&text, "%s %s", a->node->text, b->node->text);
 	/* the compound counts as both words found, as the two words together do */
+	size_t nbonus = c->plan->nbonus;
 	kb_eq_add(q, kb_eq_scale(word_query(c, j.s, j.s), 2.0));
+	for (size_t i = nbonus; i < c->plan->nbonus; i++)
+		c->plan->bonus[i].scale *= 2.0;
 	kb_eq *apart = kb_eq_new(KB_EQ_AND);
 	kb_eq_add(apart, unit_query(c, a, false));
 	kb_eq_add(apart, unit_query(c, b, false));
@@ -644,6 +660,9 @@ void kb_plan_clear(kb_plan *p)
 			free(p->whys[i].also[k]);
 	}
 	free(p->whys);
+	for (size_t i = 0; i < p->nbonus; i++)
+		free(p->bonus[i].term);
+	free(p->bonus);
 	free(p->suggestion);
 	memset(p, 0, sizeof *p);
 }

@@ -34,6 +34,9 @@ typedef struct {
 	kb_why *whys;    /* owned */
 	size_t nwhys;
 	char *suggestion;/* owned; the query with its misspelt words corrected, or NULL */
+	kb_bonus *bonus; /* owned; the words as typed, which rank a hit above one holding only their
+	                    stems: weighed for the best hits only (kb_run_opts.bonus), not in query */
+	size_t nbonus;
 } kb_plan;
 
 /* Plans the query pq (q is its text as typed). Clear *plan with kb_plan_clear(). */

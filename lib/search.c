@@ -335,7 +335,8 @@ kb_status kb_search_answer(kb_searcher *s, const kb_search_params *p, char **bod
 		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_KEY,
 		                  .data_slot = KB_SLOT_DATA,
 		                  .vals = s->vals, .probes = probes,
-		                  .nprobes = nprobes, .first = plan.first };
+		                  .nprobes = nprobes, .first = plan.first, .bonus = plan.bonus,
+		                  .nbonus = plan.nbonus };
 		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
 		free(probes);
 	}

@@ -84,3 +84,55 @@ def test_filters_and_exclusions_hold_for_every_rank(ranked):
     _, res = ranked.search("zorblat quimvex type:guidance")
     assert set(ids(res)[:3]) == {"both-twice", "both-with-gnarfel", "both-in-long-text"}
     assert "both-once" not in ids(res)
+
+
+# ---- the words as typed: a bonus weighed for the best hits only ----
+# Sixty documents of every length from 1 to 30 filler words, each saying "behandling" either as typed
+# or inflected (the same Danish stem): more than the best hits that get the bonus (KB_BONUS_WINDOW),
+# so the bonus reorders the top and pages must still cut one order.
+TYPED = {f"{form}-{n:02d}": (form, n) for form in ("typed", "inflected") for n in range(1, 31)}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("graded")
+    c = tmp / "c"
+    c.mkdir()
+    for doc_id, (form, n) in TYPED.items():
+        word = "behandling" if form == "typed" else "behandlingen"
+        text = " ".join([word] + ["fyld"] * n)
+        (c / f"{doc_id}.md").write_text(
+            f"---\ntitle: Dokument {n}\ntype: guidance\nlang: da\nupdated: 2026-01-01\n---\n\n"
+            f"## Afsnit\n\n{text}.\n", encoding="utf-8")
+    db = str(tmp / "kb.db")
+    r = run([prog("atmp-index"), "--corpus", str(c), "--db", db])
+    assert r.returncode == 0, r.stdout + r.stderr
+    d = Daemon(db)
+    yield d
+    d.stop()
+
+
+def test_the_word_as_typed_ranks_above_its_inflection_at_the_same_length(graded):
+    _, res = graded.search("behandling", limit=10)
+    got = ids(res)
+    assert got[0] == "typed-01", got
+    for n in range(1, 31):
+        t, i = f"typed-{n:02d}", f"inflected-{n:02d}"
+        if t in got and i in got:
+            assert got.index(t) < got.index(i), got
+    # as typed, a document wins over an inflected one a little shorter
+    assert got.index("typed-02") < got.index("inflected-01"), got
+
+
+def test_pages_cut_one_order_beyond_the_reordered_top(graded):
+    _, whole = graded.search("behandling", limit=100)
+    order = ids(whole)
+    assert sorted(order) == sorted(TYPED)
+    scores = [h["score"] for h in whole["hits"]]
+    assert scores == sorted(scores, reverse=True)
+    for size in (1, 3, 7, 10, 25):
+        paged = []
+        for offset in range(0, len(order), size):
+            _, res = graded.search("behandling", limit=size, offset=offset)
+            paged += ids(res)
+        assert paged == order, size
