@@ -112,8 +112,6 @@ void kb_eq_free(kb_eq *q)
 static const double KB_BM25_K1 = 1.6;
 static const Xapian::doccount KB_CHECK_AT_LEAST = 500;
 
-// A wildcard expands to at most this many terms, the most frequent first: "a*" must stay cheap.
-static const Xapian::termcount MAX_WILDCARD = 64;
 
 static Xapian::Query build(const kb_eq *q)
 {
@@ -124,7 +122,7 @@ static Xapian::Query build(const kb_eq *q)
 	case KB_EQ_TERM:
 		return Xapian::Query(q->term);
 	case KB_EQ_WILDCARD:
-		return Xapian::Query(Xapian::Query::OP_WILDCARD, q->term, MAX_WILDCARD,
+		return Xapian::Query(Xapian::Query::OP_WILDCARD, q->term, KB_WILDCARD_TERMS,
 		                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
 	case KB_EQ_ALL:
 		return Xapian::Query::MatchAll;

@@ -17,7 +17,7 @@ extern "C" {
 
 typedef enum {
 	KB_EQ_TERM,     /* a term */
-	KB_EQ_WILDCARD, /* every term starting with term (bounded expansion) */
+	KB_EQ_WILDCARD, /* every term starting with term: the KB_WILDCARD_TERMS most frequent */
 	KB_EQ_ALL,      /* every document */
 	KB_EQ_AND, KB_EQ_OR,
 	KB_EQ_SYNONYM,  /* OR, weighted as if one term */
@@ -105,6 +105,9 @@ kb_status kb_docvals_load(kb_db *db, unsigned key_slot, const unsigned *slots, s
                           char **errmsg);
 kb_docvals *kb_docvals_ref(kb_docvals *v); /* another reference to v; returns v */
 void kb_docvals_unref(kb_docvals *v);      /* frees v with its last reference; NULL is accepted */
+
+/* A word ending in '*' stands for at most this many words, the most frequent: "a*" must stay cheap. */
+#define KB_WILDCARD_TERMS 64
 
 /* A term whose weight (BM25, times scale) a hit gets on top of what the query gave it, when the
  * hit holds it. */

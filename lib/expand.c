@@ -204,6 +204,63 @@ size_t kb_translations(kb_vocab *v, const char *word, char ***out)
 	return n;
 }
 
+/* Is word i of w more frequent than word j (or as frequent and before it)? */
+static bool more_frequent(const kb_words *w, size_t i, size_t j)
+{
+	uint32_t a = kb_words_at(w, i).freq, b = kb_words_at(w, j).freq;
+	return a != b ? a > b : i < j;
+}
+
+/* Restores the heap property (the least frequent word on top) from slot k down. */
+static void sift_down(const kb_words *w, size_t *heap, size_t n, size_t k)
+{
+	for (;;) {
+		size_t least = k, l = 2 * k + 1, r = l + 1;
+		if (l < n && more_frequent(w, heap[least], heap[l]))
+			least = l;
+		if (r < n && more_frequent(w, heap[least], heap[r]))
+			least = r;
+		if (least == k)
+			return;
+		size_t t = heap[k];
+		heap[k] = heap[least];
+		heap[least] = t;
+		k = least;
+	}
+}
+
+/* A prefix may match tens of thousands of words ("a"): the max most frequent are kept in a heap
+ * as the range is read once, instead of sorting it. */
+size_t kb_prefix_words(kb_vocab *v, const char *prefix, size_t max, const char ***out)
+{
+	size_t lo, hi, n = 0;
+	kb_words_prefix(v->words, prefix, &lo, &hi);
+	size_t *heap = kb_xcalloc(max ? max : 1, sizeof *heap);
+	for (size_t i = lo; i < hi && max; i++) {
+		if (n < max) {
+			heap[n++] = i;
+			for (size_t k = n / 2; n == max && k-- > 0;)
+				sift_down(v->words, heap, n, k);
+		} else if (more_frequent(v->words, i, heap[0])) {
+			heap[0] = i;
+			sift_down(v->words, heap, n, 0);
+		}
+	}
+	if (n < max) /* never made a heap: make it now, for the sort below */
+		for (size_t k = n / 2; k-- > 0;)
+			sift_down(v->words, heap, n, k);
+	/* take the least frequent off the top, filling the list from its end */
+	const char **list = kb_xcalloc(n ? n : 1, sizeof *list);
+	for (size_t m = n; m > 0; m--) {
+		list[m - 1] = kb_words_at(v->words, heap[0]).word;
+		heap[0] = heap[m - 1];
+		sift_down(v->words, heap, m - 1, 0);
+	}
+	free(heap);
+	*out = list;
+	return n;
+}
+
 void kb_strings_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -74,6 +74,11 @@ void kb_wforms_clear(kb_wforms *f);
 size_t kb_translations(kb_vocab *v, const char *word, char ***out);
 void kb_strings_free(char **v, size_t n);
 
+/* The index's words that start with the folded prefix, its max most frequent (and of those as
+ * frequent, the first in byte order), most frequent first. *out (the caller frees the array, not
+ * the words, which are the vocabulary's) lists them, and the count is returned. */
+size_t kb_prefix_words(kb_vocab *v, const char *prefix, size_t max, const char ***out);
+
 /* Does the index hold the folded word, or a word with its stem? */
 bool kb_vocab_knows(kb_vocab *v, const char *word);
 

@@ -289,6 +289,19 @@ static void unit_clear(unit *u)
 
 static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop);
 
+/* The words of the index starting with prefix, as one word: expanded here from the vocabulary in
+ * memory, once, rather than by Xapian from the index's term list, for each pass of the search. */
+static kb_eq *prefix_query(struct ctx *c, const char *prefix)
+{
+	const char **words = NULL;
+	size_t n = kb_prefix_words(c->vocab, prefix, KB_WILDCARD_TERMS, &words);
+	kb_eq *q = n ? kb_eq_new(KB_EQ_SYNONYM) : kb_eq_wildcard(prefix);
+	for (size_t i = 0; i < n; i++)
+		kb_eq_add(q, kb_eq_term(words[i]));
+	free(words);
+	return q;
+}
+
 static kb_eq *unit_query(struct ctx *c, const unit *u, bool drop_stop)
 {
 	const kb_qnode *nd = u->node;
@@ -309,7 +322,7 @@ static kb_eq *unit_query(struct ctx *c, const unit *u, bool drop_stop)
 		kb_eq *q = kb_eq_new(KB_EQ_AND);
 		for (size_t i = 0; i + 1 < u->n; i++)
 			kb_eq_add(q, plain_word(c, u->words[i]));
-		kb_eq_add(q, kb_eq_wildcard(u->words[u->n - 1]));
+		kb_eq_add(q, prefix_query(c, u->words[u->n - 1]));
 		kb_termset_add_prefix(&c->plan->marks, u->words[u->n - 1]);
 		return q;
 	}

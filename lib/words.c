@@ -195,6 +195,28 @@ size_t kb_words_freq(const kb_words *w, const char *term)
 	return 0;
 }
 
+void kb_words_prefix(const kb_words *w, const char *prefix, size_t *lo, size_t *hi)
+{
+	size_t len = strlen(prefix), a = 0, b = w->words.n;
+	while (a < b) { /* the first word not below prefix */
+		size_t mid = a + (b - a) / 2;
+		if (strcmp(w->arena.s + w->words.off[mid], prefix) < 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	b = w->words.n;
+	while (a < b) { /* the first word after lo that does not start with prefix */
+		size_t mid = a + (b - a) / 2;
+		if (strncmp(w->arena.s + w->words.off[mid], prefix, len) == 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*hi = a;
+}
+
 size_t kb_words_count(const kb_words *w)
 {
 	return w->words.n;

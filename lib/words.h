@@ -36,6 +36,9 @@ typedef struct {
 } kb_word;
 kb_word kb_words_at(const kb_words *w, size_t i);
 
+/* The words starting with prefix: words *lo .. *hi of kb_words_at() (none when they are equal). */
+void kb_words_prefix(const kb_words *w, const char *prefix, size_t *lo, size_t *hi);
+
 /* The words of one length (in code points), for spelling: word idx[i] has the letters mask[i],
  * and those of them it has twice or more twice[i]; in byte order. Borrowed; valid while w is. */
 typedef struct {

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analyzer.h"
 #include "engine.h"
+#include "expand.h"
 #include "words.h"
 
 static char dir[] = "/tmp/atmp-test-words-XXXXXX";
@@ -82,6 +84,19 @@ static void test_words(kb_db *db)
 	CHECK(kb_words_of_length(w, 7).n == 0 && kb_words_of_length(w, 300).n == 0);
 	CHECK(s8.twice[0] == 0 && kb_words_of_length(w, 10).twice[0] == 1ULL << ('t' % 64)); /* hospitalet */
 
+	/* the words a prefix stands for: a range in byte order */
+	size_t lo, hi;
+	kb_words_prefix(w, "gen", &lo, &hi);
+	CHECK(lo == 1 && hi == 3);
+	kb_words_prefix(w, "hospitalet", &lo, &hi);
+	CHECK(lo == 4 && hi == 5);
+	kb_words_prefix(w, "x", &lo, &hi);
+	CHECK(lo == hi && lo == 5);
+	kb_words_prefix(w, "\xc3\xa6", &lo, &hi); /* æ */
+	CHECK(lo == 5 && hi == 6);
+	kb_words_prefix(w, "", &lo, &hi);
+	CHECK(lo == 0 && hi == 6);
+
 	/* shared: the last reference frees it */
 	char *uuid = NULL;
 	kb_db_uuid(db, &uuid, NULL);
@@ -95,6 +110,65 @@ static void test_words(kb_db *db)
 	kb_words_unref(NULL);
 }
 
+/* A prefix keeps its most frequent words, however many the index holds: "term" + i is in
+ * i % 7 + 1 sections, and the ties go to the first in byte order. */
+static void test_prefix_words(void)
+{
+	char sub[80], file[80];
+	snprintf(sub, sizeof sub, "%s/many", dir);
+	snprintf(file, sizeof file, "%s/many-index", dir);
+	kb_writer *wr = NULL;
+	CHECK(kb_writer_open(sub, &wr, NULL) == KB_OK);
+	if (!wr)
+		return;
+	for (int d = 0; d < 7; d++) {
+		kb_wdoc *doc = kb_wdoc_new();
+		char t[32];
+		for (int i = 0; i < 100; i++)
+			if (i % 7 + 1 > d) {
+				snprintf(t, sizeof t, "term%02d", i);
+				kb_wdoc_term(doc, t, 1);
+			}
+		kb_wdoc_term(doc, "other", 1);
+		kb_writer_add(wr, doc, NULL);
+		kb_wdoc_free(doc);
+	}
+	kb_writer_close(wr, NULL);
+	kb_db *db = NULL;
+	kb_analyzer *an = NULL;
+	kb_words *w = NULL;
+	kb_vocab *v = NULL;
+	CHECK(kb_compact_single(sub, file, NULL) == KB_OK && kb_db_open(file, &db, NULL) == KB_OK);
+	CHECK(db && kb_analyzer_new(&an, NULL) == KB_OK && kb_words_load(db, &w, NULL) == KB_OK);
+	CHECK(w && kb_vocab_new(db, an, w, &v, NULL) == KB_OK);
+	if (v) {
+		const char **list = NULL;
+		/* in 7 sections: term06, term13, ... term97 (14 words); then in 6: term05, term12, ... */
+		size_t n = kb_prefix_words(v, "term", 16, &list);
+		CHECK(n == 16);
+		CHECK(n == 16 && strcmp(list[0], "term06") == 0 && strcmp(list[13], "term97") == 0);
+		CHECK(n == 16 && strcmp(list[14], "term05") == 0 && strcmp(list[15], "term12") == 0);
+		for (size_t i = 1; i < n; i++)
+			CHECK(kb_words_freq(w, list[i - 1]) >= kb_words_freq(w, list[i]));
+		free(list);
+		/* fewer than asked for: all of them, most frequent first */
+		n = kb_prefix_words(v, "term9", 16, &list);
+		CHECK(n == 10 && strcmp(list[0], "term90") == 0 && strcmp(list[1], "term97") == 0 &&
+		      strcmp(list[2], "term96") == 0 && strcmp(list[9], "term98") == 0);
+		free(list);
+		n = kb_prefix_words(v, "terms", 16, &list);
+		CHECK(n == 0);
+		free(list);
+		n = kb_prefix_words(v, "o", 0, &list);
+		CHECK(n == 0);
+		free(list);
+	}
+	kb_vocab_free(v);
+	kb_words_unref(w);
+	kb_analyzer_free(an);
+	kb_db_close(db);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -106,6 +180,7 @@ int main(void)
 	if (db)
 		test_words(db);
 	kb_db_close(db);
+	test_prefix_words();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
