@@ -275,47 +275,54 @@ static bool has_digit(const char *w)
 	return false;
 }
 
-static void emit_stem(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx)
+/* The stem of word[0, n) in lang, as *st (the stemmer's buffer, valid until it next stems) and *sl;
+ * false when it has none. Numbers, codes and "2001/18/ef"-like words are not inflected: they are
+ * their own stem (keep_digits) or have none. */
+static bool stem_of(kb_analyzer *a, const char *word, size_t n, kb_lang lang, bool keep_digits,
+                    const char **st, size_t *sl)
+{
+	if (n == 0)
+		return false;
+	*st = word;
+	*sl = n;
+	if (has_digit(word)) {
+		if (!keep_digits)
+			return false;
+	} else {
+		const sb_symbol *s = sb_stemmer_stem(a->stem[lang], (const sb_symbol *)word, (int)n);
+		if (!s)
+			return false;
+		*st = (const char *)s;
+		*sl = (size_t)sb_stemmer_length(a->stem[lang]);
+	}
+	return *sl > 0 && *sl <= MAX_WORD_BYTES * 2;
+}
+
+static void emit_prefixed(const char *pfx, const char *st, size_t sl, kb_form form, kb_term_cb cb, void *ctx)
 {
 	char term[MAX_WORD_BYTES * 2 + 8];
-	const char *pfx = lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN;
-	size_t n = stem_base(word);
-	const char *st = word;
-	size_t sl = n;
-	if (n == 0)
-		return;
-	/* numbers, codes and "2001/18/ef"-like words are not inflected */
-	if (!has_digit(word)) {
-		const sb_symbol *s = sb_stemmer_stem(a->stem[lang], (const sb_symbol *)word, (int)n);
-		if (s) {
-			st = (const char *)s;
-			sl = (size_t)sb_stemmer_length(a->stem[lang]);
-		}
-	}
-	if (sl == 0 || sl > MAX_WORD_BYTES * 2)
-		return;
 	size_t pl = strlen(pfx);
 	memcpy(term, pfx, pl);
 	memcpy(term + pl, st, sl);
 	term[pl + sl] = '\0';
-	cb(ctx, term, KB_FORM_STEM);
+	cb(ctx, term, form);
+}
+
+static void emit_stem(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx)
+{
+	const char *st;
+	size_t sl;
+	if (stem_of(a, word, stem_base(word), lang, true, &st, &sl))
+		emit_prefixed(lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN, st, sl, KB_FORM_STEM, cb, ctx);
 }
 
 /* A part's term: its Danish stem under the part prefix. */
 static void emit_part_stem(kb_analyzer *a, const char *part, kb_term_cb cb, void *ctx)
 {
-	char term[MAX_WORD_BYTES * 2 + 8];
-	size_t n = stem_base(part);
-	if (n == 0 || has_digit(part))
-		return;
-	const sb_symbol *s = sb_stemmer_stem(a->stem[KB_LANG_DA], (const sb_symbol *)part, (int)n);
-	size_t sl = s ? (size_t)sb_stemmer_length(a->stem[KB_LANG_DA]) : 0;
-	if (sl == 0 || sl > MAX_WORD_BYTES * 2)
-		return;
-	memcpy(term, KB_PFX_PART, 1);
-	memcpy(term + 1, s, sl);
-	term[1 + sl] = '\0';
-	cb(ctx, term, KB_FORM_PART);
+	const char *st;
+	size_t sl;
+	if (stem_of(a, part, stem_base(part), KB_LANG_DA, false, &st, &sl))
+		emit_prefixed(KB_PFX_PART, st, sl, KB_FORM_PART, cb, ctx);
 }
 
 /* Terms for the parts of a Danish compound: the Danish stem of each part. */
@@ -399,9 +406,18 @@ void kb_analyzer_index_terms(kb_analyzer *a, const char *word, kb_lang lang, kb_
 void kb_analyzer_query_terms(kb_analyzer *a, const char *word, kb_term_cb cb, void *ctx)
 {
 	cb(ctx, word, KB_FORM_EXACT);
-	emit_stem(a, word, KB_LANG_DA, cb, ctx);
+	/* the word's Danish stem is also its term as a part of compounds: stemmed once for both */
+	const char *st;
+	size_t sl, n = stem_base(word);
+	char da[MAX_WORD_BYTES * 2 + 1];
+	bool has_da = stem_of(a, word, n, KB_LANG_DA, true, &st, &sl);
+	if (has_da) {
+		memcpy(da, st, sl);
+		emit_prefixed(KB_PFX_STEM_DA, da, sl, KB_FORM_STEM, cb, ctx);
+	}
 	emit_stem(a, word, KB_LANG_EN, cb, ctx);
-	emit_part_stem(a, word, cb, ctx);
+	if (has_da && !has_digit(word))
+		emit_prefixed(KB_PFX_PART, da, sl, KB_FORM_PART, cb, ctx);
 }
 
 /* ---- whole texts: legal references and repairs need the words around a word ---- */
