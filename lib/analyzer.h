@@ -51,6 +51,12 @@ static inline const char *kb_tokens_word(const kb_tokens *t, size_t i)
 }
 /* Frees the tokens' memory and leaves *t empty. */
 void kb_tokens_clear(kb_tokens *t);
+/* Leaves *t empty, keeping its memory for the next words. */
+static inline void kb_tokens_reset(kb_tokens *t)
+{
+	t->n = 0;
+	t->buf.len = 0;
+}
 
 typedef struct kb_analyzer kb_analyzer;
 

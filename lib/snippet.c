@@ -80,18 +80,49 @@ static bool span_number(const char *spans, size_t n, size_t *at, size_t *out)
 	return false;
 }
 
-/* The words of text[0, len): from the kept spans where they fit the text, else by analysis. */
+typedef struct {
+	size_t start, end;
+} range;
+
+/* Is at a place where a word may begin or end: the text's end, or not inside a UTF-8 character? */
+static bool boundary(const char *text, size_t len, size_t at)
+{
+	return at == len || ((unsigned char)text[at] & 0xC0) != 0x80;
+}
+
+/* The words' byte ranges in text[0, len), from the kept spans; false when they do not fit the
+ * text (then *out is freed). */
+static bool ranges_of(const char *text, size_t len, const char *spans, size_t nspans, range **out,
+                      size_t *n)
+{
+	size_t at = 0, end = 0, gap, wlen;
+	*out = kb_xmalloc((nspans / 2 + 1) * sizeof **out); /* a word takes two bytes at least */
+	*n = 0;
+	while (at < nspans) {
+		if (!span_number(spans, nspans, &at, &gap) || !span_number(spans, nspans, &at, &wlen) ||
+		    gap > len - end || wlen == 0 || wlen > len - end - gap || !boundary(text, len, end + gap) ||
+		    !boundary(text, len, end + gap + wlen)) {
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return false;
+		}
+		(*out)[(*n)++] = (range){ end + gap, end + gap + wlen };
+		end += gap + wlen;
+	}
+	return true;
+}
+
+/* The words of text[0, len), folded: from the kept spans where they fit the text, else by analysis. */
 static void words_of(kb_analyzer *a, const char *text, size_t len, const char *spans, size_t nspans,
                      kb_tokens *t)
 {
-	size_t at = 0, end = 0, gap, wlen;
-	bool ok = spans != NULL;
-	while (ok && at < nspans) {
-		ok = span_number(spans, nspans, &at, &gap) && span_number(spans, nspans, &at, &wlen) &&
-		     gap <= len - end && wlen <= len - end - gap && kb_tokens_add(a, text, end + gap, end + gap + wlen,
-		                                                                   (unsigned)t->n, t);
-		end += gap + wlen;
-	}
+	range *r = NULL;
+	size_t n = 0;
+	bool ok = spans && ranges_of(text, len, spans, nspans, &r, &n);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = kb_tokens_add(a, text, r[i].start, r[i].end, (unsigned)t->n, t);
+	free(r);
 	if (!ok) {
 		kb_tokens_clear(t);
 		kb_analyze(a, text, len, 0, t);
@@ -110,6 +141,7 @@ typedef struct {
 	const char **parts;   /* compound parts' stems (Danish texts only), without their prefix */
 	size_t nparts;
 	kb_lang lang;
+	bool first[128];      /* the ASCII bytes that a term, prefix or stem starts with */
 } matcher;
 
 static int by_str(const void *a, const void *b)
@@ -121,7 +153,7 @@ static void matcher_init(matcher *m, const kb_termset *ts, kb_lang lang)
 {
 	size_t n = ts->n ? ts->n : 1;
 	*m = (matcher){ ts, kb_xcalloc(n, sizeof *m->words), 0, kb_xcalloc(n, sizeof *m->stems), 0,
-	                kb_xcalloc(n, sizeof *m->parts), 0, lang };
+	                kb_xcalloc(n, sizeof *m->parts), 0, lang, { false } };
 	const char *pfx = lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN;
 	for (size_t i = 0; i < ts->n; i++) {
 		const char *t = ts->terms[i];
@@ -133,6 +165,25 @@ static void matcher_init(matcher *m, const kb_termset *ts, kb_lang lang)
 			m->parts[m->nparts++] = t + 1;
 	}
 	qsort(m->words, m->nwords, sizeof *m->words, by_str);
+	const char *const *lists[] = { m->words, m->stems, (const char *const *)ts->prefixes };
+	size_t ns[] = { m->nwords, m->nstems, ts->np };
+	for (int l = 0; l < 3; l++)
+		for (size_t i = 0; i < ns[l]; i++)
+			if ((unsigned char)lists[l][i][0] < 0x80)
+				m->first[(unsigned char)lists[l][i][0]] = true;
+}
+
+/* Can the word text[at, ...) match before it is folded? A word that begins with an ASCII byte
+ * folds to begin with it in lower case, and all but a compound part match from a word's start; so
+ * most words of a text need not be folded at all. */
+static bool may_match(const matcher *m, const char *text, size_t at)
+{
+	unsigned char c = (unsigned char)text[at];
+	if (m->nparts || c >= 0x80)
+		return true;
+	if (c >= 'A' && c <= 'Z')
+		c = (unsigned char)(c - 'A' + 'a');
+	return m->first[c];
 }
 
 static void matcher_clear(matcher *m)
@@ -226,18 +277,39 @@ char *kb_snippet(kb_analyzer *a, const char *text, const char *spans, size_t nsp
 	size_t len = strlen(text);
 	if (len > MAX_SCAN_BYTES)
 		len = utf8_cut(text, MAX_SCAN_BYTES);
-	kb_tokens t = { 0 };
-	words_of(a, text, len, spans, nspans, &t);
-	bool *hit = kb_xcalloc(t.n ? t.n : 1, sizeof *hit);
 	matcher m;
 	matcher_init(&m, ts, lang);
-	for (size_t i = 0; i < t.n; i++)
-		hit[i] = word_matches(a, kb_tokens_word(&t, i), &m);
+	range *w = NULL;
+	size_t nw = 0;
+	bool *hit;
+	if (spans && ranges_of(text, len, spans, nspans, &w, &nw)) {
+		/* a word is folded only when it may match: most are not */
+		hit = kb_xcalloc(nw ? nw : 1, sizeof *hit);
+		kb_tokens one = { 0 };
+		for (size_t i = 0; i < nw; i++)
+			if (may_match(&m, text, w[i].start)) {
+				kb_tokens_reset(&one);
+				hit[i] = kb_tokens_add(a, text, w[i].start, w[i].end, 0, &one) &&
+				         word_matches(a, kb_tokens_word(&one, 0), &m);
+			}
+		kb_tokens_clear(&one);
+	} else {
+		kb_tokens t = { 0 };
+		kb_analyze(a, text, len, 0, &t);
+		nw = t.n;
+		w = kb_xcalloc(nw ? nw : 1, sizeof *w);
+		hit = kb_xcalloc(nw ? nw : 1, sizeof *hit);
+		for (size_t i = 0; i < nw; i++) {
+			w[i] = (range){ t.v[i].start, t.v[i].end };
+			hit[i] = word_matches(a, kb_tokens_word(&t, i), &m);
+		}
+		kb_tokens_clear(&t);
+	}
 	matcher_clear(&m);
 
 	/* the window of max_words words holding the most matches; the earliest wins a tie */
 	size_t best = 0, best_n = 0, cur = 0;
-	for (size_t i = 0; i < t.n; i++) {
+	for (size_t i = 0; i < nw; i++) {
 		cur += hit[i];
 		if (i >= max_words)
 			cur -= hit[i - max_words];
@@ -249,33 +321,33 @@ char *kb_snippet(kb_analyzer *a, const char *text, const char *spans, size_t nsp
 	/* start a little before the first match, so it is read in context */
 	if (best_n && best > 0) {
 		size_t first = best;
-		while (first < t.n && !hit[first])
+		while (first < nw && !hit[first])
 			first++;
 		size_t lead = max_words / 4;
 		best = first > lead ? first - lead : 0;
 	}
-	size_t last = t.n ? (best + max_words < t.n ? best + max_words : t.n) : 0;
+	size_t last = nw ? (best + max_words < nw ? best + max_words : nw) : 0;
 
 	kb_buf out = { 0 };
-	size_t from = (t.n && best > 0) ? t.v[best].start : 0;
-	size_t to = (t.n && last < t.n) ? t.v[last - 1].end : len;
+	size_t from = (nw && best > 0) ? w[best].start : 0;
+	size_t to = (nw && last < nw) ? w[last - 1].end : len;
 	if (from > 0)
 		kb_buf_adds(&out, "… ");
 	size_t at = from;
 	for (size_t i = best; i < last; i++) {
 		if (!hit[i])
 			continue;
-		kb_buf_add_html(&out, text + at, t.v[i].start - at);
+		kb_buf_add_html(&out, text + at, w[i].start - at);
 		kb_buf_adds(&out, "<mark>");
-		kb_buf_add_html(&out, text + t.v[i].start, t.v[i].end - t.v[i].start);
+		kb_buf_add_html(&out, text + w[i].start, w[i].end - w[i].start);
 		kb_buf_adds(&out, "</mark>");
-		at = t.v[i].end;
+		at = w[i].end;
 	}
 	kb_buf_add_html(&out, text + at, to - at);
 	if (to < strlen(text))
 		kb_buf_adds(&out, " …");
 	free(hit);
-	kb_tokens_clear(&t);
+	free(w);
 	/* the text keeps its blocks apart with newlines; a snippet is one line */
 	for (size_t i = 0; i < out.len; i++)
 		if (out.s[i] == '\n' || out.s[i] == '\r' || out.s[i] == '\t')
