@@ -26,6 +26,7 @@ struct ctx {
 	kb_plan *plan;
 	char **typos;       /* pairs: typed word, its correction */
 	size_t ntypos;
+	double scale;       /* what the word being planned is scaled by in the query, for its bonus */
 };
 
 struct typed_terms {
@@ -182,7 +183,7 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 	if (level[KB_GRADE_EXACT] && level[KB_GRADE_STEM]) {
 		const kb_eq *exact = level[KB_GRADE_EXACT]->kids[0];
 		for (size_t i = 0; i < exact->nkids; i++)
-			add_bonus(c->plan, exact->kids[i]->term, level_weight[KB_GRADE_EXACT]);
+			add_bonus(c->plan, exact->kids[i]->term, c->scale * level_weight[KB_GRADE_EXACT]);
 		kb_eq_free(level[KB_GRADE_EXACT]);
 		level[KB_GRADE_EXACT] = NULL;
 	}
@@ -445,10 +446,9 @@ static kb_eq *joined_query(struct ctx *c, const unit *a, const unit *b)
 	kb_buf text = { 0 };
 	kb_buf_printf(&text, "%s %s", a->node->text, b->node->text);
 	/* the compound counts as both words found, as the two words together do */
-	size_t nbonus = c->plan->nbonus;
-	kb_eq_add(q, kb_eq_scale(word_query(c, j.s, j.s), 2.0));
-	for (size_t i = nbonus; i < c->plan->nbonus; i++)
-		c->plan->bonus[i].scale *= 2.0;
+	c->scale = 2.0;
+	kb_eq_add(q, kb_eq_scale(word_query(c, j.s, j.s), c->scale));
+	c->scale = 1.0;
 	kb_eq *apart = kb_eq_new(KB_EQ_AND);
 	kb_eq_add(apart, unit_query(c, a, false));
 	kb_eq_add(apart, unit_query(c, b, false));
@@ -603,7 +603,7 @@ static kb_eq *wrap(kb_eqop op, kb_eq *top, kb_eq *kid)
 void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const char *q, kb_plan *plan)
 {
 	memset(plan, 0, sizeof *plan);
-	struct ctx c = { an, vocab, plan, NULL, 0 };
+	struct ctx c = { an, vocab, plan, NULL, 0, 1.0 };
 	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR);
 	positive_queries(&c, pq, pos);
 	size_t nclauses = pos->nkids;

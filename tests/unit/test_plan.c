@@ -83,6 +83,17 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 	CHECK(p.suggestion == NULL);
 	kb_plan_clear(&p);
 
+	/* typed apart, the compound counts as both words, its bonus too */
+	plan(an, v, "genterapi", &p);
+	double alone = bonus_of(&p, "genterapi");
+	kb_plan_clear(&p);
+	plan(an, v, "gen terapi", &p);
+	CHECK(alone > 0 && bonus_of(&p, "genterapi") == 2 * alone);
+	kb_plan_clear(&p);
+	plan(an, v, "genterapi gen terapi", &p);
+	CHECK(alone > 0 && bonus_of(&p, "genterapi") == 3 * alone);
+	kb_plan_clear(&p);
+
 	/* misspelt: the correction's forms are read, and it is suggested */
 	plan(an, v, "genterepi", &p);
 	CHECK(has_term(p.query, "ZDgenterapi") && has_term(p.query, "genterapi"));
