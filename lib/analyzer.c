@@ -276,24 +276,22 @@ static bool has_digit(const char *w)
 }
 
 /* The stem of word[0, n) in lang, as *st (the stemmer's buffer, valid until it next stems) and *sl;
- * false when it has none. Numbers, codes and "2001/18/ef"-like words are not inflected: they are
- * their own stem (keep_digits) or have none. */
-static bool stem_of(kb_analyzer *a, const char *word, size_t n, kb_lang lang, bool keep_digits,
+ * false when it has none. Numbers, codes and "2001/18/ef"-like words are not inflected: as_is, they
+ * (and a word the stemmer fails on) are their own stem; else they have none. */
+static bool stem_of(kb_analyzer *a, const char *word, size_t n, kb_lang lang, bool as_is,
                     const char **st, size_t *sl)
 {
 	if (n == 0)
 		return false;
 	*st = word;
 	*sl = n;
-	if (has_digit(word)) {
-		if (!keep_digits)
-			return false;
-	} else {
-		const sb_symbol *s = sb_stemmer_stem(a->stem[lang], (const sb_symbol *)word, (int)n);
-		if (!s)
-			return false;
+	const sb_symbol *s = has_digit(word) ? NULL
+	                                     : sb_stemmer_stem(a->stem[lang], (const sb_symbol *)word, (int)n);
+	if (s) {
 		*st = (const char *)s;
 		*sl = (size_t)sb_stemmer_length(a->stem[lang]);
+	} else if (!as_is) {
+		return false;
 	}
 	return *sl > 0 && *sl <= MAX_WORD_BYTES * 2;
 }

@@ -112,7 +112,6 @@ void kb_eq_free(kb_eq *q)
 static const double KB_BM25_K1 = 1.6;
 static const Xapian::doccount KB_CHECK_AT_LEAST = 500;
 
-
 static Xapian::Query build(const kb_eq *q)
 {
 	std::vector<Xapian::Query> kids;

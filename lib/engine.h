@@ -95,11 +95,13 @@ kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *ctx, c
 kb_status kb_db_values(kb_db *db, const kb_eq *q, unsigned slot, size_t max, char ***out, size_t *n,
                        char **errmsg);
 
-/* The values of a few slots of every document, in memory, for counting facets: read once per
- * index file, then read-only and shared by the searchers of all threads (reference-counted). */
+/* The values of a few slots of every document, in memory, for counting facets, and each
+ * document's length, for bonuses: read once per index file, then read-only and shared by the
+ * searchers of all threads (reference-counted). */
 typedef struct kb_docvals kb_docvals;
 
-/* Reads the values of key_slot (what counts as one document) and of slots[0..n) (the facets).
+/* Reads the values of key_slot (what counts as one document) and of slots[0..n) (the facets), and
+ * the documents' lengths.
  * *out (one reference, dropped with kb_docvals_unref()) is NULL on failure. */
 kb_status kb_docvals_load(kb_db *db, unsigned key_slot, const unsigned *slots, size_t n, kb_docvals **out,
                           char **errmsg);
