@@ -8,6 +8,9 @@ BIN       ?= bin
 DB        ?= kb.db
 LISTEN    ?= 127.0.0.1:8080
 
+# plain `make` builds every program (the first rule below would otherwise be atmp-index's alone)
+.DEFAULT_GOAL := all
+
 PKGS      := icu-uc icu-i18n libcmark yaml-0.1 libmicrohttpd libcurl jansson zlib
 CC        ?= cc
 CXX       ?= c++
