@@ -275,30 +275,27 @@ static bool has_digit(const char *w)
 	return false;
 }
 
-/* The stem of word[0, n) in lang, as *st (the stemmer's buffer, valid until it next stems) and *sl;
- * false when it has none. Numbers, codes and "2001/18/ef"-like words are not inflected: as_is, they
- * (and a word the stemmer fails on) are their own stem; else they have none. */
-static bool stem_of(kb_analyzer *a, const char *word, size_t n, kb_lang lang, bool as_is,
-                    const char **st, size_t *sl)
+/* The Snowball stem of word[0, n) in lang, as *st (the stemmer's buffer, valid until it next
+ * stems) and *sl; false for a word with a digit (numbers, codes and "2001/18/ef"-like words are not
+ * inflected) or one the stemmer fails on. */
+static bool snowball_stem(kb_analyzer *a, const char *word, size_t n, kb_lang lang, const char **st,
+                          size_t *sl)
 {
-	if (n == 0)
+	if (n == 0 || has_digit(word))
 		return false;
-	*st = word;
-	*sl = n;
-	const sb_symbol *s = has_digit(word) ? NULL
-	                                     : sb_stemmer_stem(a->stem[lang], (const sb_symbol *)word, (int)n);
-	if (s) {
-		*st = (const char *)s;
-		*sl = (size_t)sb_stemmer_length(a->stem[lang]);
-	} else if (!as_is) {
+	const sb_symbol *s = sb_stemmer_stem(a->stem[lang], (const sb_symbol *)word, (int)n);
+	if (!s)
 		return false;
-	}
-	return *sl > 0 && *sl <= MAX_WORD_BYTES * 2;
+	*st = (const char *)s;
+	*sl = (size_t)sb_stemmer_length(a->stem[lang]);
+	return true;
 }
 
 static void emit_prefixed(const char *pfx, const char *st, size_t sl, kb_form form, kb_term_cb cb, void *ctx)
 {
 	char term[MAX_WORD_BYTES * 2 + 8];
+	if (sl == 0 || sl > MAX_WORD_BYTES * 2)
+		return;
 	size_t pl = strlen(pfx);
 	memcpy(term, pfx, pl);
 	memcpy(term + pl, st, sl);
@@ -306,12 +303,13 @@ static void emit_prefixed(const char *pfx, const char *st, size_t sl, kb_form fo
 	cb(ctx, term, form);
 }
 
+/* A word's stem term in lang; a word that is not inflected stands as its own stem. */
 static void emit_stem(kb_analyzer *a, const char *word, kb_lang lang, kb_term_cb cb, void *ctx)
 {
-	const char *st;
-	size_t sl;
-	if (stem_of(a, word, stem_base(word), lang, true, &st, &sl))
-		emit_prefixed(lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN, st, sl, KB_FORM_STEM, cb, ctx);
+	size_t n = stem_base(word), sl = n;
+	const char *st = word;
+	snowball_stem(a, word, n, lang, &st, &sl);
+	emit_prefixed(lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN, st, sl, KB_FORM_STEM, cb, ctx);
 }
 
 /* A part's term: its Danish stem under the part prefix. */
@@ -319,7 +317,7 @@ static void emit_part_stem(kb_analyzer *a, const char *part, kb_term_cb cb, void
 {
 	const char *st;
 	size_t sl;
-	if (stem_of(a, part, stem_base(part), KB_LANG_DA, false, &st, &sl))
+	if (snowball_stem(a, part, stem_base(part), KB_LANG_DA, &st, &sl))
 		emit_prefixed(KB_PFX_PART, st, sl, KB_FORM_PART, cb, ctx);
 }
 
@@ -404,17 +402,19 @@ void kb_analyzer_index_terms(kb_analyzer *a, const char *word, kb_lang lang, kb_
 void kb_analyzer_query_terms(kb_analyzer *a, const char *word, kb_term_cb cb, void *ctx)
 {
 	cb(ctx, word, KB_FORM_EXACT);
-	/* the word's Danish stem is also its term as a part of compounds: stemmed once for both */
-	const char *st;
-	size_t sl, n = stem_base(word);
+	/* the word's Danish stem is also its term as a part of compounds: stemmed once for both, and
+	 * kept here while the callbacks run */
+	size_t n = stem_base(word), sl = n;
+	const char *st = word;
 	char da[MAX_WORD_BYTES * 2 + 1];
-	bool has_da = stem_of(a, word, n, KB_LANG_DA, true, &st, &sl);
-	if (has_da) {
+	bool stemmed = snowball_stem(a, word, n, KB_LANG_DA, &st, &sl) && sl < sizeof da;
+	if (stemmed) {
 		memcpy(da, st, sl);
-		emit_prefixed(KB_PFX_STEM_DA, da, sl, KB_FORM_STEM, cb, ctx);
+		st = da;
 	}
+	emit_prefixed(KB_PFX_STEM_DA, st, sl, KB_FORM_STEM, cb, ctx);
 	emit_stem(a, word, KB_LANG_EN, cb, ctx);
-	if (has_da && !has_digit(word))
+	if (stemmed)
 		emit_prefixed(KB_PFX_PART, da, sl, KB_FORM_PART, cb, ctx);
 }
 

@@ -493,42 +493,48 @@ struct page_hit {
 	Xapian::Document doc;
 };
 
-// BM25 as the ranking weighs with KB_BM25_K1 and b = 0.5 (a document's length counts half), for a
-// term of termfreq tf with wdf in a document of length len.
-static double bm25(const Xapian::Database &db, Xapian::doccount tf, Xapian::termcount wdf,
-                   Xapian::termcount len)
+// Hits by docid: (docid, index into the hits), sorted.
+typedef std::vector<std::pair<Xapian::docid, size_t>> hit_order;
+
+// Calls f(index, posting) for each hit of order whose document holds term. The term's posting list
+// is opened once and skipped forward through the hits: a few blocks read for the few hits of a
+// page, where each hit's term list, or a list opened per hit, would read many.
+template <class F>
+static void each_holding(const Xapian::Database &db, const char *term, const hit_order &order, F f)
 {
-	double n = db.get_doccount(), rare = (n - tf + 0.5) / (tf + 0.5);
-	if (rare <= 1)
-		return 0; // a term in most documents says nothing of any
-	double avlen = db.get_avlength();
-	double norm = std::max(avlen > 0 ? len / avlen : 0, 0.5);
-	return std::log(rare) * wdf * (KB_BM25_K1 + 1) / (KB_BM25_K1 * (0.5 * norm + 0.5) + wdf);
+	Xapian::PostingIterator pl = db.postlist_begin(term), end = db.postlist_end(term);
+	for (const auto &h : order) {
+		if (pl == end)
+			return;
+		pl.skip_to(h.first);
+		if (pl != end && *pl == h.first)
+			f(h.second, pl);
+	}
 }
 
-// Adds to the first KB_BONUS_WINDOW hits the weight of the bonus terms they hold, and orders them
-// again (by weight, else as they were). Each term's posting list is skipped through the hits in
-// docid order: a few blocks read instead of the whole list.
+// Adds to the first KB_BONUS_WINDOW hits the weight of the bonus terms they hold, BM25 as the
+// ranking weighs with KB_BM25_K1 and b = 0.5 (a document's length counts half), and orders them
+// again (by weight, else as they were).
 static void add_bonus(const Xapian::Database &db, const kb_docvals &vals, const kb_bonus *bonus,
                       size_t nbonus, std::vector<page_hit> &hits)
 {
 	size_t n = std::min<size_t>(hits.size(), KB_BONUS_WINDOW);
 	if (!nbonus || n < 1)
 		return;
-	std::vector<std::pair<Xapian::docid, size_t>> order;
+	hit_order order;
 	for (size_t i = 0; i < n; i++)
 		order.emplace_back(hits[i].did, i);
 	std::sort(order.begin(), order.end());
+	double ndocs = db.get_doccount(), avlen = db.get_avlength();
 	for (size_t b = 0; b < nbonus; b++) {
-		Xapian::PostingIterator pl = db.postlist_begin(bonus[b].term), end = db.postlist_end(bonus[b].term);
-		Xapian::doccount tf = db.get_termfreq(bonus[b].term);
-		for (const auto &h : order) {
-			pl.skip_to(h.first);
-			if (pl == end)
-				break;
-			if (*pl == h.first)
-				hits[h.second].weight += bonus[b].scale * bm25(db, tf, pl.get_wdf(), vals.len_of(h.first));
-		}
+		double tf = db.get_termfreq(bonus[b].term), rare = (ndocs - tf + 0.5) / (tf + 0.5);
+		if (rare <= 1)
+			continue; // a term in most documents says nothing of any
+		double idf = bonus[b].scale * std::log(rare);
+		each_holding(db, bonus[b].term, order, [&](size_t i, const Xapian::PostingIterator &pl) {
+			double wdf = pl.get_wdf(), norm = std::max(avlen > 0 ? vals.len_of(hits[i].did) / avlen : 0, 0.5);
+			hits[i].weight += idf * wdf * (KB_BM25_K1 + 1) / (KB_BM25_K1 * (0.5 * norm + 0.5) + wdf);
+		});
 	}
 	std::stable_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n),
 	                 [](const page_hit &a, const page_hit &b) { return a.weight > b.weight; });
@@ -608,28 +614,17 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		page.erase(page.begin(), page.begin() + static_cast<std::ptrdiff_t>(std::min(o->offset, page.size())));
 		r->nhits = page.size();
 		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
-		std::vector<std::pair<Xapian::docid, size_t>> order; // the hits by docid, for the probes
+		hit_order order; // for the probes
 		for (size_t i = 0; i < page.size(); i++) {
 			r->hits[i] = kb_ehit{ page[i].weight, strdup(page[i].doc.get_value(o->data_slot).c_str()), nullptr, 0 };
 			r->hits[i].terms = static_cast<char **>(calloc(o->nprobes ? o->nprobes : 1, sizeof(char *)));
 			order.emplace_back(page[i].did, i);
 		}
 		std::sort(order.begin(), order.end());
-		// Each probe's posting list is opened once and skipped forward through the hits in docid
-		// order: cheaper than reading each hit's term list, or opening a list per hit and probe.
-		for (size_t p = 0; p < o->nprobes && !order.empty(); p++) {
-			Xapian::PostingIterator pl = db->db.postlist_begin(o->probes[p]);
-			Xapian::PostingIterator end = db->db.postlist_end(o->probes[p]);
-			for (const auto &h : order) {
-				if (pl == end)
-					break;
-				pl.skip_to(h.first);
-				if (pl != end && *pl == h.first) {
-					kb_ehit *hit = &r->hits[h.second];
-					hit->terms[hit->nterms++] = strdup(o->probes[p]);
-				}
-			}
-		}
+		for (size_t p = 0; p < o->nprobes && !order.empty(); p++)
+			each_holding(db->db, o->probes[p], order, [&](size_t i, const Xapian::PostingIterator &) {
+				r->hits[i].terms[r->hits[i].nterms++] = strdup(o->probes[p]);
+			});
 		fill_facets(r, spy, *o->vals);
 		*out = r;
 		return KB_OK;

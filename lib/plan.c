@@ -167,28 +167,27 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 	kb_wforms f;
 	kb_expand_word(c->vocab, word, typed, &f);
 	kb_eq *q = kb_eq_new(KB_EQ_OR);
-	kb_eq *level[KB_GRADE_N] = { 0 };
+	/* every section holding the word as typed holds its stem too: with stems, the exact grade only
+	 * adds weight to what they find, as a bonus */
+	bool stemmed = false;
+	for (size_t i = 0; i < f.n; i++)
+		stemmed |= f.v[i].grade == KB_GRADE_STEM;
 	for (int g = 0; g < KB_GRADE_N; g++) {
+		bool bonus = g == KB_GRADE_EXACT && stemmed;
 		kb_eq *syn = kb_eq_new(KB_EQ_SYNONYM);
-		for (size_t i = 0; i < f.n; i++)
-			if ((int)f.v[i].grade == g)
+		for (size_t i = 0; i < f.n; i++) {
+			if ((int)f.v[i].grade != g)
+				continue;
+			if (bonus)
+				add_bonus(c->plan, f.v[i].term, c->scale * level_weight[g]);
+			else
 				kb_eq_add(syn, kb_eq_term(f.v[i].term));
+		}
 		if (syn->nkids)
-			level[g] = kb_eq_scale(syn, level_weight[g]);
+			kb_eq_add(q, kb_eq_scale(syn, level_weight[g]));
 		else
 			kb_eq_free(syn);
 	}
-	/* every section holding the word as typed holds its stem too: the exact grade only adds weight
-	 * to what the stems find */
-	if (level[KB_GRADE_EXACT] && level[KB_GRADE_STEM]) {
-		const kb_eq *exact = level[KB_GRADE_EXACT]->kids[0];
-		for (size_t i = 0; i < exact->nkids; i++)
-			add_bonus(c->plan, exact->kids[i]->term, c->scale * level_weight[KB_GRADE_EXACT]);
-		kb_eq_free(level[KB_GRADE_EXACT]);
-		level[KB_GRADE_EXACT] = NULL;
-	}
-	for (int g = 0; g < KB_GRADE_N; g++)
-		kb_eq_add(q, level[g]);
 	for (size_t i = 0; i < f.n; i++) {
 		kb_termset_add(&c->plan->marks, f.v[i].term);
 		if (f.v[i].why)
@@ -385,7 +384,7 @@ static kb_eq *negated_query(struct ctx *c, const kb_qnode *nd)
 	unit_words(c, nd, &u);
 	kb_eq *q = NULL;
 	if (u.n == 1 && nd->kind == KB_QN_PREFIX)
-		q = kb_eq_wildcard(u.words[0]);
+		q = prefix_query(c, u.words[0]);
 	else if (u.n == 1)
 		q = exact_and_stems(c, u.words[0]);
 	else if (u.n > 1)

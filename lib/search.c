@@ -427,37 +427,6 @@ kb_status kb_search_doc(kb_searcher *s, const char *id, json_t **out, char **err
 
 /* ---- completions ---- */
 
-/* Looking further than this many words of a prefix costs more than a completion is worth. */
-#define MAX_PREFIX_TERMS 5000
-
-typedef struct {
-	char *term;
-	size_t freq;
-} completion;
-
-struct completions {
-	completion *v;
-	size_t n, cap, seen;
-};
-
-static bool take_completion(void *ctx, const char *term, size_t freq)
-{
-	struct completions *c = ctx;
-	if (++c->seen > MAX_PREFIX_TERMS)
-		return false;
-	kb_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v);
-	c->v[c->n++] = (completion){ kb_xstrdup(term), freq };
-	return true;
-}
-
-static int by_freq(const void *a, const void *b)
-{
-	const completion *x = a, *y = b;
-	if (x->freq != y->freq)
-		return x->freq < y->freq ? 1 : -1;
-	return strcmp(x->term, y->term);
-}
-
 kb_status kb_search_suggest(kb_searcher *s, const char *q, size_t limit, json_t **out, char **errmsg)
 {
 	*out = NULL;
@@ -473,28 +442,17 @@ kb_status kb_search_suggest(kb_searcher *s, const char *q, size_t limit, json_t 
 		kb_analyze(s->an, q, n, 0, &t);
 	/* complete the last word only while it is being typed: it ends the query */
 	if (t.n && t.v[t.n - 1].end == n) {
-		const char *prefix = kb_tokens_word(&t, t.n - 1);
-		struct completions c = { 0 };
-		kb_status rc = kb_db_terms(s->db, prefix, take_completion, &c, errmsg);
-		if (rc != KB_OK) {
-			for (size_t i = 0; i < c.n; i++)
-				free(c.v[i].term);
-			free(c.v);
-			kb_tokens_clear(&t);
-			json_decref(list);
-			return rc;
-		}
-		qsort(c.v, c.n, sizeof *c.v, by_freq);
-		for (size_t i = 0; i < c.n && json_array_size(list) < limit; i++) {
+		/* the words a search for "prefix*" would ask for, the most frequent first */
+		const char **words = NULL;
+		size_t nwords = kb_prefix_words(s->vocab, kb_tokens_word(&t, t.n - 1), limit, &words);
+		for (size_t i = 0; i < nwords; i++) {
 			kb_buf full = { 0 };
 			kb_buf_add(&full, q, t.v[t.n - 1].start);
-			kb_buf_adds(&full, c.v[i].term);
+			kb_buf_adds(&full, words[i]);
 			json_array_append_new(list, json_string(full.s));
 			kb_buf_free(&full);
 		}
-		for (size_t i = 0; i < c.n; i++)
-			free(c.v[i].term);
-		free(c.v);
+		free(words);
 	}
 	kb_tokens_clear(&t);
 	*out = json_pack("{s:s, s:o}", "query", q ? q : "", "suggestions", list);

@@ -113,22 +113,6 @@ static bool ranges_of(const char *text, size_t len, const char *spans, size_t ns
 	return true;
 }
 
-/* The words of text[0, len), folded: from the kept spans where they fit the text, else by analysis. */
-static void words_of(kb_analyzer *a, const char *text, size_t len, const char *spans, size_t nspans,
-                     kb_tokens *t)
-{
-	range *r = NULL;
-	size_t n = 0;
-	bool ok = spans && ranges_of(text, len, spans, nspans, &r, &n);
-	for (size_t i = 0; ok && i < n; i++)
-		ok = kb_tokens_add(a, text, r[i].start, r[i].end, (unsigned)t->n, t);
-	free(r);
-	if (!ok) {
-		kb_tokens_clear(t);
-		kb_analyze(a, text, len, 0, t);
-	}
-}
-
 /* The query's terms sorted for one snippet's words: the words to look up, and the stems and
  * compound parts that need a closer look. Most words of a text match none, and are told so by a
  * binary search and a few first letters instead of a pass over every term. */
@@ -249,24 +233,62 @@ static bool word_matches(kb_analyzer *a, const char *word, const matcher *m)
 	return holds_part(word, m);
 }
 
+/* The words of text[0, len) as byte ranges (*w) and whether each matches ts (*hit), both for the
+ * caller to free; returns how many. From the kept spans where they fit the text, folding only the
+ * words that may match (most do not); else by analysing the text. */
+static size_t match_words(kb_analyzer *a, const char *text, size_t len, const char *spans, size_t nspans,
+                          const kb_termset *ts, kb_lang lang, range **w, bool **hit)
+{
+	matcher m;
+	matcher_init(&m, ts, lang);
+	size_t n = 0;
+	if (spans && ranges_of(text, len, spans, nspans, w, &n)) {
+		*hit = kb_xcalloc(n ? n : 1, sizeof **hit);
+		kb_tokens one = { 0 };
+		for (size_t i = 0; i < n; i++)
+			if (may_match(&m, text, (*w)[i].start)) {
+				kb_tokens_reset(&one);
+				(*hit)[i] = kb_tokens_add(a, text, (*w)[i].start, (*w)[i].end, 0, &one) &&
+				            word_matches(a, kb_tokens_word(&one, 0), &m);
+			}
+		kb_tokens_clear(&one);
+	} else {
+		kb_tokens t = { 0 };
+		kb_analyze(a, text, len, 0, &t);
+		n = t.n;
+		*w = kb_xcalloc(n ? n : 1, sizeof **w);
+		*hit = kb_xcalloc(n ? n : 1, sizeof **hit);
+		for (size_t i = 0; i < n; i++) {
+			(*w)[i] = (range){ t.v[i].start, t.v[i].end };
+			(*hit)[i] = word_matches(a, kb_tokens_word(&t, i), &m);
+		}
+		kb_tokens_clear(&t);
+	}
+	matcher_clear(&m);
+	return n;
+}
+
+/* The part of text a snippet looks at. */
+static size_t scan_length(const char *text)
+{
+	size_t len = strlen(text);
+	return len > MAX_SCAN_BYTES ? utf8_cut(text, MAX_SCAN_BYTES) : len;
+}
+
 char *kb_word_with_term(kb_analyzer *a, const char *text, const char *spans, size_t nspans, kb_lang lang,
                         const char *term)
 {
 	kb_termset one = { 0 };
-	kb_tokens t = { 0 };
-	char *found = NULL;
 	kb_termset_add(&one, term);
-	size_t len = strlen(text);
-	if (len > MAX_SCAN_BYTES)
-		len = utf8_cut(text, MAX_SCAN_BYTES);
-	words_of(a, text, len, spans, nspans, &t);
-	matcher m;
-	matcher_init(&m, &one, lang);
-	for (size_t i = 0; i < t.n && !found; i++)
-		if (word_matches(a, kb_tokens_word(&t, i), &m))
-			found = kb_xstrndup(text + t.v[i].start, t.v[i].end - t.v[i].start);
-	matcher_clear(&m);
-	kb_tokens_clear(&t);
+	range *w;
+	bool *hit;
+	size_t nw = match_words(a, text, scan_length(text), spans, nspans, &one, lang, &w, &hit);
+	char *found = NULL;
+	for (size_t i = 0; i < nw && !found; i++)
+		if (hit[i])
+			found = kb_xstrndup(text + w[i].start, w[i].end - w[i].start);
+	free(w);
+	free(hit);
 	kb_termset_clear(&one);
 	return found;
 }
@@ -274,38 +296,10 @@ char *kb_word_with_term(kb_analyzer *a, const char *text, const char *spans, siz
 char *kb_snippet(kb_analyzer *a, const char *text, const char *spans, size_t nspans, kb_lang lang,
                  const kb_termset *ts, size_t max_words)
 {
-	size_t len = strlen(text);
-	if (len > MAX_SCAN_BYTES)
-		len = utf8_cut(text, MAX_SCAN_BYTES);
-	matcher m;
-	matcher_init(&m, ts, lang);
-	range *w = NULL;
-	size_t nw = 0;
+	size_t len = scan_length(text);
+	range *w;
 	bool *hit;
-	if (spans && ranges_of(text, len, spans, nspans, &w, &nw)) {
-		/* a word is folded only when it may match: most are not */
-		hit = kb_xcalloc(nw ? nw : 1, sizeof *hit);
-		kb_tokens one = { 0 };
-		for (size_t i = 0; i < nw; i++)
-			if (may_match(&m, text, w[i].start)) {
-				kb_tokens_reset(&one);
-				hit[i] = kb_tokens_add(a, text, w[i].start, w[i].end, 0, &one) &&
-				         word_matches(a, kb_tokens_word(&one, 0), &m);
-			}
-		kb_tokens_clear(&one);
-	} else {
-		kb_tokens t = { 0 };
-		kb_analyze(a, text, len, 0, &t);
-		nw = t.n;
-		w = kb_xcalloc(nw ? nw : 1, sizeof *w);
-		hit = kb_xcalloc(nw ? nw : 1, sizeof *hit);
-		for (size_t i = 0; i < nw; i++) {
-			w[i] = (range){ t.v[i].start, t.v[i].end };
-			hit[i] = word_matches(a, kb_tokens_word(&t, i), &m);
-		}
-		kb_tokens_clear(&t);
-	}
-	matcher_clear(&m);
+	size_t nw = match_words(a, text, len, spans, nspans, ts, lang, &w, &hit);
 
 	/* the window of max_words words holding the most matches; the earliest wins a tie */
 	size_t best = 0, best_n = 0, cur = 0;

@@ -1,6 +1,7 @@
 /* plan: which forms of a query word the engine query reads, and which it weighs only as a bonus
  * on the best hits (plan.h), planned against a small index built here. */
 #include "harness.h"
+#include "testindex.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,33 +16,13 @@
 
 static char dir[] = "/tmp/atmp-test-plan-XXXXXX";
 
-static void add(kb_writer *w, const char *const *terms)
-{
-	kb_wdoc *d = kb_wdoc_new();
-	for (size_t i = 0; terms[i]; i++)
-		kb_wdoc_posting(d, terms[i], (unsigned)i, 1);
-	kb_writer_add(w, d, NULL);
-	kb_wdoc_free(d);
-}
-
 static kb_db *make_index(void)
 {
-	char sub[64], file[64];
-	snprintf(sub, sizeof sub, "%s/db", dir);
-	snprintf(file, sizeof file, "%s/index", dir);
-	kb_writer *w = NULL;
-	if (kb_writer_open(sub, &w, NULL) != KB_OK)
-		return NULL;
 	/* a Danish section with the word as written, one with an inflection of it */
 	static const char *const a[] = { "genterapi", "ZDgenterapi", "lægemiddel", "ZDlægemiddel", NULL };
 	static const char *const b[] = { "genterapien", "ZDgenterapi", "lægemidlet", "ZDlægemidl", NULL };
-	add(w, a);
-	add(w, b);
-	kb_writer_close(w, NULL);
-	kb_db *db = NULL;
-	if (kb_compact_single(sub, file, NULL) != KB_OK || kb_db_open(file, &db, NULL) != KB_OK)
-		return NULL;
-	return db;
+	const char *const *docs[] = { a, b };
+	return test_index(dir, "index", docs, sizeof docs / sizeof *docs);
 }
 
 static bool has_term(const kb_eq *q, const char *term)
@@ -105,10 +86,14 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 	CHECK(has_term(p.query, "genterapi") && has_term(p.query, "lægemiddel"));
 	kb_plan_clear(&p);
 
-	/* a prefix is its words, expanded from the vocabulary */
+	/* a prefix is its words, expanded from the vocabulary, also where it excludes */
 	plan(an, v, "genter*", &p);
 	CHECK(has_term(p.query, "genterapi") && has_term(p.query, "genterapien"));
 	CHECK(!has_term(p.query, "genter"));
+	kb_plan_clear(&p);
+	plan(an, v, "lægemiddel -genter*", &p);
+	CHECK(has_term(p.negated, "genterapi") && has_term(p.negated, "genterapien"));
+	CHECK(!has_term(p.negated, "genter"));
 	kb_plan_clear(&p);
 }
 
@@ -119,18 +104,12 @@ int main(void)
 		return 1;
 	}
 	kb_db *db = make_index();
-	kb_analyzer *an = NULL;
-	kb_words *w = NULL;
-	kb_vocab *v = NULL;
+	test_vocab t;
 	CHECK(db != NULL);
-	CHECK(db && kb_analyzer_new(&an, NULL) == KB_OK && kb_words_load(db, &w, NULL) == KB_OK);
-	CHECK(w && kb_vocab_new(db, an, w, &v, NULL) == KB_OK);
-	if (v)
-		test_plans(an, v);
-	kb_vocab_free(v);
-	kb_words_unref(w);
-	kb_analyzer_free(an);
-	kb_db_close(db);
+	CHECK(test_vocab_open(db, &t));
+	if (t.vocab)
+		test_plans(t.an, t.vocab);
+	test_vocab_close(&t);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

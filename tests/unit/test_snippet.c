@@ -37,27 +37,29 @@ static void same_both_ways(const char *text, const kb_termset *ts)
 	kb_tokens_clear(&t);
 }
 
-static void test_kept_equals_analysed(void)
+/* The terms terms[0..n) and the prefix "fremst", with every text of texts both ways. */
+static kb_termset both_ways_with(const char *const *terms, size_t n)
 {
 	kb_termset ts = { 0 };
-	const char *terms[] = { "hospitalsundtagelsen", "ZDlægemiddelstyr", "ærø", "øl", "strasse", "μg",
-		                "2001", "car", "θεραπεία", "celleterapi", "Cterapi", "zola's" };
-	for (size_t i = 0; i < sizeof terms / sizeof *terms; i++)
+	for (size_t i = 0; i < n; i++)
 		kb_termset_add(&ts, terms[i]);
 	kb_termset_add_prefix(&ts, "fremst");
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
 		same_both_ways(texts[i], &ts);
+	return ts;
+}
+
+static void test_kept_equals_analysed(void)
+{
+	const char *terms[] = { "hospitalsundtagelsen", "ZDlægemiddelstyr", "ærø", "øl", "strasse", "μg",
+		                "2001", "car", "θεραπεία", "celleterapi", "Cterapi", "zola's" };
+	kb_termset ts = both_ways_with(terms, sizeof terms / sizeof *terms);
 
 	/* without compound parts, words are looked at only when their first letter may match: in
 	 * upper case, as a Latin-1 letter, folded to two letters (Straße), or from a ligature */
-	kb_termset few = { 0 };
 	const char *some[] = { "hospitalsundtagelsen", "ZDlægemiddelstyr", "ærø", "øl", "strasse", "μg",
 		               "2001", "car", "émile", "zola's", "ZDatmp", "file" };
-	for (size_t i = 0; i < sizeof some / sizeof *some; i++)
-		kb_termset_add(&few, some[i]);
-	kb_termset_add_prefix(&few, "fremst");
-	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
-		same_both_ways(texts[i], &few);
+	kb_termset few = both_ways_with(some, sizeof some / sizeof *some);
 	same_both_ways("The \xef\xac\x81le is here: a ﬁle, a FILE.", &few);
 	kb_termset_clear(&few);
 

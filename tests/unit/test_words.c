@@ -1,5 +1,6 @@
 /* words: the index's vocabulary in memory (words.h), read from a small index built here. */
 #include "harness.h"
+#include "testindex.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +13,13 @@
 
 static char dir[] = "/tmp/atmp-test-words-XXXXXX";
 
-static void add(kb_writer *w, const char *const *terms)
-{
-	kb_wdoc *d = kb_wdoc_new();
-	for (size_t i = 0; terms[i]; i++)
-		kb_wdoc_posting(d, terms[i], (unsigned)i, 1);
-	kb_writer_add(w, d, NULL);
-	kb_wdoc_free(d);
-}
-
 static kb_db *make_index(void)
 {
-	char sub[64], file[64];
-	snprintf(sub, sizeof sub, "%s/db", dir);
-	snprintf(file, sizeof file, "%s/index", dir);
-	kb_writer *w = NULL;
-	if (kb_writer_open(sub, &w, NULL) != KB_OK)
-		return NULL;
 	static const char *const a[] = { "genterapi", "ZDgenterapi", "Cgen", "Cterapi", "XDdoc1", "S3", NULL };
 	static const char *const b[] = { "genterapien", "ZDgenterapi", "hospital", "ZEhospit", "ærlig", "42", NULL };
 	static const char *const c[] = { "genterapi", "hospitalet", NULL };
-	add(w, a);
-	add(w, b);
-	add(w, c);
-	kb_writer_close(w, NULL);
-	kb_db *db = NULL;
-	if (kb_compact_single(sub, file, NULL) != KB_OK || kb_db_open(file, &db, NULL) != KB_OK)
-		return NULL;
-	return db;
+	const char *const *docs[] = { a, b, c };
+	return test_index(dir, "index", docs, sizeof docs / sizeof *docs);
 }
 
 static void test_words(kb_db *db)
@@ -114,33 +94,26 @@ static void test_words(kb_db *db)
  * i % 7 + 1 sections, and the ties go to the first in byte order. */
 static void test_prefix_words(void)
 {
-	char sub[80], file[80];
-	snprintf(sub, sizeof sub, "%s/many", dir);
-	snprintf(file, sizeof file, "%s/many-index", dir);
-	kb_writer *wr = NULL;
-	CHECK(kb_writer_open(sub, &wr, NULL) == KB_OK);
-	if (!wr)
-		return;
+	char terms[100][8];
+	const char *lists[7][102];
+	const char *const *docs[7];
 	for (int d = 0; d < 7; d++) {
-		kb_wdoc *doc = kb_wdoc_new();
-		char t[32];
+		size_t k = 0;
 		for (int i = 0; i < 100; i++)
 			if (i % 7 + 1 > d) {
-				snprintf(t, sizeof t, "term%02d", i);
-				kb_wdoc_term(doc, t, 1);
+				snprintf(terms[i], sizeof terms[i], "term%02d", i);
+				lists[d][k++] = terms[i];
 			}
-		kb_wdoc_term(doc, "other", 1);
-		kb_writer_add(wr, doc, NULL);
-		kb_wdoc_free(doc);
+		lists[d][k++] = "other";
+		lists[d][k] = NULL;
+		docs[d] = lists[d];
 	}
-	kb_writer_close(wr, NULL);
-	kb_db *db = NULL;
-	kb_analyzer *an = NULL;
-	kb_words *w = NULL;
-	kb_vocab *v = NULL;
-	CHECK(kb_compact_single(sub, file, NULL) == KB_OK && kb_db_open(file, &db, NULL) == KB_OK);
-	CHECK(db && kb_analyzer_new(&an, NULL) == KB_OK && kb_words_load(db, &w, NULL) == KB_OK);
-	CHECK(w && kb_vocab_new(db, an, w, &v, NULL) == KB_OK);
+	kb_db *db = test_index(dir, "many", docs, 7);
+	test_vocab t;
+	CHECK(db != NULL);
+	CHECK(test_vocab_open(db, &t));
+	kb_vocab *v = t.vocab;
+	const kb_words *w = t.words;
 	if (v) {
 		const char **list = NULL;
 		/* in 7 sections: term06, term13, ... term97 (14 words); then in 6: term05, term12, ... */
@@ -163,10 +136,7 @@ static void test_prefix_words(void)
 		CHECK(n == 0);
 		free(list);
 	}
-	kb_vocab_free(v);
-	kb_words_unref(w);
-	kb_analyzer_free(an);
-	kb_db_close(db);
+	test_vocab_close(&t);
 }
 
 int main(void)
