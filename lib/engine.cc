@@ -109,7 +109,6 @@ void kb_eq_free(kb_eq *q)
 	free(q);
 }
 
-static const double KB_BM25_K1 = 1.6;
 static const Xapian::doccount KB_CHECK_AT_LEAST = 500;
 
 static Xapian::Query build(const kb_eq *q)
@@ -228,9 +227,58 @@ void kb_wdoc_value(kb_wdoc *d, unsigned slot, const char *value)
 	try { d->doc.add_value(slot, value); } catch (...) {}
 }
 
+/* ---- weighting ----
+ * BM25 weighs a term's wdf against the section's length. Asking Xapian to do that at search time
+ * costs a look-up of the length for every matching section (a third of a search over long posting
+ * lists), so the length is weighed in here instead: a term's wdf is stored as
+ * KB_WDF_SCALE * wdf / norm, norm = (1 - b) + b * length / KB_REF_LENGTH with b = 0.5, and
+ * searches use BM25 with b = 0 and k1 times KB_WDF_SCALE. That weight is BM25's with b = 0.5 times
+ * KB_WEIGHT_UNIT, up to rounding (fine enough at 128 steps that a word more in a short section
+ * still tells), and scores are divided by it again. The length is measured against a fixed
+ * reference, not the index's average, so a section's weights do not depend on the others and an
+ * incremental build leaves the unchanged ones as they are. */
+static const double KB_BM25_K1 = 1.6;
+static const double KB_WDF_SCALE = 128;
+static const double KB_REF_LENGTH = 450; // a section's length in wdf, about the bundled corpus's mean
+static const double KB_WEIGHT_UNIT = (KB_WDF_SCALE * KB_BM25_K1 + 1) / (KB_BM25_K1 + 1);
+
+// Weighs every wdf of doc by the document's length as above; positions, boolean terms (wdf 0) and
+// values stay. A wdf only grows (norm stays under KB_WDF_SCALE for any section shorter than 250
+// times the reference), so it is raised in place; a longer one is built anew, as Xapian cannot
+// lower a wdf without its positions.
+static void weigh_by_length(Xapian::Document &doc)
+{
+	double len = 0;
+	for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+		len += t.get_wdf();
+	double scale = KB_WDF_SCALE / (0.5 + 0.5 * len / KB_REF_LENGTH);
+	auto weighed = [scale](Xapian::termcount wdf) {
+		return wdf ? std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(std::lround(scale * wdf))) : 0;
+	};
+	if (scale >= 1) {
+		std::vector<std::pair<std::string, Xapian::termcount>> more;
+		for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+			if (t.get_wdf())
+				more.emplace_back(*t, weighed(t.get_wdf()) - t.get_wdf());
+		for (const auto &m : more)
+			doc.add_term(m.first, m.second);
+		return;
+	}
+	Xapian::Document out;
+	for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+		for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+			out.add_posting(*t, *p, 0);
+		out.add_term(*t, weighed(t.get_wdf()));
+	}
+	for (auto v = doc.values_begin(); v != doc.values_end(); ++v)
+		out.add_value(v.get_valueno(), *v);
+	doc = out;
+}
+
 kb_status kb_writer_add(kb_writer *w, kb_wdoc *d, char **errmsg)
 {
 	try {
+		weigh_by_length(d->doc);
 		w->db.add_document(d->doc);
 		return KB_OK;
 	}
@@ -341,10 +389,6 @@ struct kb_docvals {
 	std::vector<std::vector<uint32_t>> val;     // per facet slot: docid -> value number + 1
 	std::vector<std::vector<std::string>> names; // per facet slot: value number -> value
 	size_t nkeys = 0;
-	// docid -> length: a bonus's BM25 needs it for a few hits a search, and Xapian's lookup of one
-	// costs more than reading them all in order, once (under 10 ms at 100k documents)
-	std::vector<uint32_t> len;
-	uint32_t len_of(Xapian::docid did) const { return did < len.size() ? len[did] : 0; }
 };
 
 // Reads one slot's values as numbers, one per distinct value.
@@ -375,9 +419,6 @@ kb_status kb_docvals_load(kb_db *db, unsigned key_slot, const unsigned *slots, s
 		v->names.resize(n);
 		for (size_t i = 0; i < n; i++)
 			number_slot(db->db, slots[i], v->val[i], &v->names[i], nullptr);
-		v->len.assign(db->db.get_lastdocid() + 1, 0);
-		for (auto it = db->db.postlist_begin(""); it != db->db.postlist_end(""); ++it)
-			v->len[*it] = it.get_doclength();
 		*out = v;
 		return KB_OK;
 	} catch (...) {
@@ -513,10 +554,10 @@ static void each_holding(const Xapian::Database &db, const char *term, const hit
 }
 
 // Adds to the first KB_BONUS_WINDOW hits the weight of the bonus terms they hold, BM25 as the
-// ranking weighs with KB_BM25_K1 and b = 0.5 (a document's length counts half), and orders them
-// again (by weight, else as they were).
-static void add_bonus(const Xapian::Database &db, const kb_docvals &vals, const kb_bonus *bonus,
-                      size_t nbonus, std::vector<page_hit> &hits)
+// ranking weighs (the wdf already weighed by length), and orders them again (by weight, else as
+// they were).
+static void add_bonus(const Xapian::Database &db, const kb_bonus *bonus, size_t nbonus,
+                      std::vector<page_hit> &hits)
 {
 	size_t n = std::min<size_t>(hits.size(), KB_BONUS_WINDOW);
 	if (!nbonus || n < 1)
@@ -525,15 +566,15 @@ static void add_bonus(const Xapian::Database &db, const kb_docvals &vals, const 
 	for (size_t i = 0; i < n; i++)
 		order.emplace_back(hits[i].did, i);
 	std::sort(order.begin(), order.end());
-	double ndocs = db.get_doccount(), avlen = db.get_avlength();
+	double ndocs = db.get_doccount(), k1 = KB_WDF_SCALE * KB_BM25_K1;
 	for (size_t b = 0; b < nbonus; b++) {
 		double tf = db.get_termfreq(bonus[b].term), rare = (ndocs - tf + 0.5) / (tf + 0.5);
 		if (rare <= 1)
 			continue; // a term in most documents says nothing of any
 		double idf = bonus[b].scale * std::log(rare);
 		each_holding(db, bonus[b].term, order, [&](size_t i, const Xapian::PostingIterator &pl) {
-			double wdf = pl.get_wdf(), norm = std::max(avlen > 0 ? vals.len_of(hits[i].did) / avlen : 0, 0.5);
-			hits[i].weight += idf * wdf * (KB_BM25_K1 + 1) / (KB_BM25_K1 * (0.5 * norm + 0.5) + wdf);
+			double wdf = pl.get_wdf();
+			hits[i].weight += idf * wdf * (k1 + 1) / (k1 + wdf);
 		});
 	}
 	std::stable_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n),
@@ -547,8 +588,9 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 	try {
 		Xapian::Query query = build(q);
 		// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
-		// which is how field weights (a title word counts several times) reach the ranking.
-		Xapian::BM25Weight bm25(KB_BM25_K1, 0, 1, 0.5, 0.5);
+		// which is how field weights (a title word counts several times) reach the ranking; b = 0
+		// because the wdf is weighed by length already (kb_writer_add)
+		Xapian::BM25Weight bm25(KB_WDF_SCALE * KB_BM25_K1, 0, 1, 0, 0.5);
 		auto ranking = [&](const Xapian::Query &what) {
 			Xapian::Enquire e(db->db);
 			e.set_query(what);
@@ -566,7 +608,7 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 			std::vector<page_hit> hits;
 			for (auto it = ms.begin(); it != ms.end(); ++it)
 				hits.push_back(page_hit{ *it, it.get_weight(), it.get_document() });
-			add_bonus(db->db, *o->vals, o->bonus, o->nbonus, hits);
+			add_bonus(db->db, o->bonus, o->nbonus, hits);
 			return hits;
 		};
 		// Total and facets come from a first pass without weights, over up to KB_CHECK_AT_LEAST (500)
@@ -616,7 +658,7 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		r->hits = static_cast<kb_ehit *>(calloc(r->nhits ? r->nhits : 1, sizeof *r->hits));
 		hit_order order; // for the probes
 		for (size_t i = 0; i < page.size(); i++) {
-			r->hits[i] = kb_ehit{ page[i].weight, strdup(page[i].doc.get_value(o->data_slot).c_str()), nullptr, 0 };
+			r->hits[i] = kb_ehit{ page[i].weight / KB_WEIGHT_UNIT, strdup(page[i].doc.get_value(o->data_slot).c_str()), nullptr, 0 };
 			r->hits[i].terms = static_cast<char **>(calloc(o->nprobes ? o->nprobes : 1, sizeof(char *)));
 			order.emplace_back(page[i].did, i);
 		}

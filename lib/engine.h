@@ -63,7 +63,8 @@ void kb_wdoc_posting(kb_wdoc *d, const char *term, unsigned pos, unsigned wdf); 
 void kb_wdoc_term(kb_wdoc *d, const char *term, unsigned wdf);                  /* no position */
 void kb_wdoc_value(kb_wdoc *d, unsigned slot, const char *value);
 
-/* Adds the document (d stays the caller's). */
+/* Adds the document (d stays the caller's), its wdfs first weighed by its length for BM25
+ * (engine.cc), in d too: what a search weighs is not the wdf given here. */
 kb_status kb_writer_add(kb_writer *w, kb_wdoc *d, char **errmsg);
 kb_status kb_writer_set_meta(kb_writer *w, const char *key, const char *value, char **errmsg);
 /* Deletes every document holding term. */
@@ -95,13 +96,11 @@ kb_status kb_db_meta_keys(kb_db *db, const char *prefix, bool (*cb)(void *ctx, c
 kb_status kb_db_values(kb_db *db, const kb_eq *q, unsigned slot, size_t max, char ***out, size_t *n,
                        char **errmsg);
 
-/* The values of a few slots of every document, in memory, for counting facets, and each
- * document's length, for bonuses: read once per index file, then read-only and shared by the
- * searchers of all threads (reference-counted). */
+/* The values of a few slots of every document, in memory, for counting facets: read once per
+ * index file, then read-only and shared by the searchers of all threads (reference-counted). */
 typedef struct kb_docvals kb_docvals;
 
-/* Reads the values of key_slot (what counts as one document) and of slots[0..n) (the facets), and
- * the documents' lengths.
+/* Reads the values of key_slot (what counts as one document) and of slots[0..n) (the facets).
  * *out (one reference, dropped with kb_docvals_unref()) is NULL on failure. */
 kb_status kb_docvals_load(kb_db *db, unsigned key_slot, const unsigned *slots, size_t n, kb_docvals **out,
                           char **errmsg);

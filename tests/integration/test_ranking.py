@@ -136,3 +136,33 @@ def test_pages_cut_one_order_beyond_the_reordered_top(graded):
             _, res = graded.search("behandling", limit=size, offset=offset)
             paged += ids(res)
         assert paged == order, size
+
+
+# A section far longer than the reference length (engine.cc weighs each wdf by length when it is
+# written; past 250 times that length a wdf shrinks, and the section is built anew): its words weigh
+# less than a short section's, and its phrases are still found.
+@pytest.fixture(scope="module")
+def very_long(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("long")
+    c = tmp / "c"
+    c.mkdir()
+    texts = {"huge": "Behandling. " + "fyld " * 60000 + "og en særlig ordning til sidst.",
+             "short": "Behandling og lidt mere tekst om en ordning."}
+    for doc_id, text in texts.items():
+        (c / f"{doc_id}.md").write_text(
+            f"---\ntitle: Dokument {doc_id}\ntype: guidance\nlang: da\nupdated: 2026-01-01\n---\n\n"
+            f"## Afsnit\n\n{text}\n", encoding="utf-8")
+    db = str(tmp / "kb.db")
+    r = run([prog("atmp-index"), "--corpus", str(c), "--db", db])
+    assert r.returncode == 0, r.stdout + r.stderr
+    d = Daemon(db)
+    yield d
+    d.stop()
+
+
+def test_a_very_long_section_keeps_its_words_weighed_down_and_its_phrases(very_long):
+    _, res = very_long.search("behandling", limit=10)
+    assert ids(res) == ["short", "huge"], ids(res)
+    assert res["hits"][0]["score"] > 2 * res["hits"][1]["score"], res["hits"]
+    _, res = very_long.search('"særlig ordning"', limit=10)
+    assert ids(res) == ["huge"], ids(res)
