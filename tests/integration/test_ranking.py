@@ -93,21 +93,28 @@ def test_filters_and_exclusions_hold_for_every_rank(ranked):
 TYPED = {f"{form}-{n:02d}": (form, n) for form in ("typed", "inflected") for n in range(1, 31)}
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("graded")
+def one_section_daemon(tmp_path_factory, name, docs):
+    """A daemon over an index of docs: {id: (title, text of its one section)}."""
+    tmp = tmp_path_factory.mktemp(name)
     c = tmp / "c"
     c.mkdir()
-    for doc_id, (form, n) in TYPED.items():
-        word = "behandling" if form == "typed" else "behandlingen"
-        text = " ".join([word] + ["fyld"] * n)
+    for doc_id, (title, text) in docs.items():
         (c / f"{doc_id}.md").write_text(
-            f"---\ntitle: Dokument {n}\ntype: guidance\nlang: da\nupdated: 2026-01-01\n---\n\n"
-            f"## Afsnit\n\n{text}.\n", encoding="utf-8")
+            f"---\ntitle: {title}\ntype: guidance\nlang: da\nupdated: 2026-01-01\n---\n\n"
+            f"## Afsnit\n\n{text}\n", encoding="utf-8")
     db = str(tmp / "kb.db")
     r = run([prog("atmp-index"), "--corpus", str(c), "--db", db])
     assert r.returncode == 0, r.stdout + r.stderr
-    d = Daemon(db)
+    return Daemon(db)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    docs = {}
+    for doc_id, (form, n) in TYPED.items():
+        word = "behandling" if form == "typed" else "behandlingen"
+        docs[doc_id] = (f"Dokument {n}", " ".join([word] + ["fyld"] * n) + ".")
+    d = one_section_daemon(tmp_path_factory, "graded", docs)
     yield d
     d.stop()
 
@@ -143,19 +150,9 @@ def test_pages_cut_one_order_beyond_the_reordered_top(graded):
 # less than a short section's, and its phrases are still found.
 @pytest.fixture(scope="module")
 def very_long(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("long")
-    c = tmp / "c"
-    c.mkdir()
-    texts = {"huge": "Behandling. " + "fyld " * 60000 + "og en særlig ordning til sidst.",
-             "short": "Behandling og lidt mere tekst om en ordning."}
-    for doc_id, text in texts.items():
-        (c / f"{doc_id}.md").write_text(
-            f"---\ntitle: Dokument {doc_id}\ntype: guidance\nlang: da\nupdated: 2026-01-01\n---\n\n"
-            f"## Afsnit\n\n{text}\n", encoding="utf-8")
-    db = str(tmp / "kb.db")
-    r = run([prog("atmp-index"), "--corpus", str(c), "--db", db])
-    assert r.returncode == 0, r.stdout + r.stderr
-    d = Daemon(db)
+    d = one_section_daemon(tmp_path_factory, "long", {
+        "huge": ("Dokument huge", "Behandling. " + "fyld " * 60000 + "og en særlig ordning til sidst."),
+        "short": ("Dokument short", "Behandling og lidt mere tekst om en ordning.")})
     yield d
     d.stop()
 
