@@ -419,6 +419,26 @@ static void split_parts(kb_vocab *v, kb_wforms *f, const char *word)
 	f->nparts = k;
 }
 
+/* Do the parts of a split stand in the index as words? A part it knows only as a stem ("cele" in
+ * celeterapi, through cel, the stem of celle) is a guess: a close spelling of the whole word
+ * (celleterapi) explains the word better. False when the word was not split. */
+static bool parts_are_words(kb_vocab *v, const kb_wforms *f)
+{
+	for (size_t i = 0; i < f->nparts; i++)
+		if (freq(v, f->parts[i]) == 0)
+			return false;
+	return f->nparts > 0;
+}
+
+static void drop_parts(kb_wforms *f)
+{
+	for (size_t i = 0; i < f->nparts; i++)
+		free(f->parts[i]);
+	free(f->parts);
+	f->parts = NULL;
+	f->nparts = 0;
+}
+
 /* ---- spelling ---- */
 
 /* Optimal string alignment distance (a swap of two neighbours is one edit: hopsital → hospital),
@@ -535,6 +555,8 @@ KB_POPCNT_CLONES static void add_corrections(kb_vocab *v, kb_wforms *f, const ch
 		kb_buf_printf(&why, "%s → %s (spelling)", typed, fix);
 		add_word(v, f, fix, KB_GRADE_SPELLING, KB_GRADE_SPELLING, why.s);
 		kb_buf_free(&why);
+		f->fixes = kb_xrealloc(f->fixes, (f->nfixes + 1) * sizeof *f->fixes);
+		f->fixes[f->nfixes++] = kb_xstrdup(fix);
 	}
 	if (nbest)
 		f->correction = kb_xstrdup(kb_words_at(v->words, best[0]).word);
@@ -551,8 +573,10 @@ void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms 
 		hits += add_respellings(v, f, word, typed, lossy, sizeof lossy / sizeof *lossy);
 	if (f->found < KB_PLENTY)
 		split_parts(v, f, word);
-	if (!known && hits == 0 && f->nparts == 0)
+	if (!known && hits == 0 && !parts_are_words(v, f))
 		add_corrections(v, f, word, typed);
+	if (f->correction)
+		drop_parts(f);
 	/* the word as typed is always asked for, even when unknown, so it still marks in snippets */
 	if (f->n == 0 || strcmp(f->v[0].term, word) != 0)
 		add_form(f, word, KB_GRADE_EXACT, NULL);
@@ -565,9 +589,8 @@ void kb_wforms_clear(kb_wforms *f)
 		free(f->v[i].why);
 	}
 	free(f->v);
-	for (size_t i = 0; i < f->nparts; i++)
-		free(f->parts[i]);
-	free(f->parts);
+	drop_parts(f);
 	free(f->correction);
+	kb_strings_free(f->fixes, f->nfixes);
 	memset(f, 0, sizeof *f);
 }

@@ -42,6 +42,8 @@ typedef struct {
 	                      (and found is below KB_PLENTY) */
 	size_t nparts;
 	char *correction;  /* owned; the best spelling correction when the index does not know the word */
+	char **fixes;      /* owned; every correction kept (the closest, correction first) */
+	size_t nfixes;
 } kb_wforms;
 
 typedef struct {

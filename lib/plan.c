@@ -17,6 +17,8 @@ static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
                        as much as its words together, so a longer alternative is scaled down */
 #define W_GROUP 0.7 /* a synonym group's index term (any of its terms), per word typed */
 #define W_PHRASE_TERM 1.0 /* a phrase asked for by its synonym term, per word */
+#define W_FIX_SYN 0.15 /* a correction's synonyms, on top of W_GROUP: far below the correction itself,
+                       or a page on the synonym outranks the page with the corrected word */
 #define W_TRANS 0.9 /* a dictionary translation into the other language, per word typed */
 #define W_UNIT  2.0 /* a legal reference cited as a unit */
 
@@ -119,6 +121,8 @@ static kb_eq *plain_word(struct ctx *c, const char *word)
 }
 
 static kb_eq *phrase_query(struct ctx *c, char *const *words, size_t n);
+static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const char *typed_word, size_t k,
+                         const kb_syngroup *g, size_t matched);
 
 /* A term asked for in two places weighs twice, as it would in the query. */
 static void add_bonus(kb_plan *p, const char *term, double scale)
@@ -159,6 +163,32 @@ static void add_translations(struct ctx *c, kb_eq *q, const char *word, const ch
 		kb_tokens_clear(&t);
 	}
 	kb_strings_free(tr, ntr);
+}
+
+/* A correction's synonyms are asked for too, weighed well below it: "genterepi" meets the pages on
+ * gene therapy that "genterapi" meets. The group's term also lets Xapian's weight bounds prune: a
+ * correction alone is one long posting list, read to its end for a page of ten. */
+static void correction_synonyms(struct ctx *c, kb_eq *q, const kb_wforms *f)
+{
+	kb_eq *alts = kb_eq_new(KB_EQ_OR);
+	const kb_syngroup *seen[4];
+	size_t nseen = 0;
+	for (size_t i = 0; i < f->nfixes && nseen < 4; i++) {
+		const kb_syngroup *g = NULL;
+		size_t term = 0, k;
+		if (kb_synonym_match(c->vocab, &f->fixes[i], 1, &g, &term) != 1)
+			continue;
+		for (k = 0; k < nseen && seen[k] != g; k++)
+			;
+		if (k < nseen)
+			continue; /* two spellings of one group's term: its synonyms once */
+		seen[nseen++] = g;
+		add_synonyms(c, alts, f->fixes[i], f->fixes[i], 1, g, term);
+	}
+	if (alts->nkids)
+		kb_eq_add(q, kb_eq_scale(alts, W_FIX_SYN));
+	else
+		kb_eq_free(alts);
 }
 
 /* One query word: its graded forms, its parts when it is a compound, and its translations. */
@@ -204,6 +234,7 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 	if (f.found < KB_PLENTY)
 		add_translations(c, q, word, typed);
 	if (f.correction) {
+		correction_synonyms(c, q, &f);
 		c->typos = kb_xrealloc(c->typos, (c->ntypos + 1) * 2 * sizeof *c->typos);
 		c->typos[2 * c->ntypos] = kb_xstrdup(typed);
 		c->typos[2 * c->ntypos + 1] = kb_xstrdup(f.correction);
