@@ -16,6 +16,14 @@
  * terms over 245 bytes. */
 #define MAX_WORD_BYTES 64
 
+#define STEM_SLOTS 256
+#define STEM_KEY 40 /* longer words are stemmed each time */
+struct stem_slot {
+	uint8_t lang, n, sl; /* n == 0: empty */
+	bool ok;
+	char word[STEM_KEY], stem[STEM_KEY];
+};
+
 struct kb_analyzer {
 	UBreakIterator *words;
 	const UNormalizer2 *fold;     /* NFKC_Casefold; owned by ICU */
@@ -35,6 +43,10 @@ struct kb_analyzer {
 	 * values the terms, each a form digit, the term and a NUL, then one more NUL. */
 	char **memo_keys, **memo_vals;
 	size_t memo_cap, memo_n;
+	/* The last stems worked out, by a hash of word and language: a query asks for one word's stems
+	 * many times over (its forms, its synonyms, its compound parts, the lexicon's checks), and
+	 * Snowball is a fifth of planning it. Embedded, so an analyzer costs one allocation more. */
+	struct stem_slot stems[STEM_SLOTS];
 };
 
 /* Past this many words the memo starts again, bounding the analyzer's memory. */
@@ -275,20 +287,39 @@ static bool has_digit(const char *w)
 	return false;
 }
 
-/* The Snowball stem of word[0, n) in lang, as *st (the stemmer's buffer, valid until it next
- * stems) and *sl; false for a word with a digit (numbers, codes and "2001/18/ef"-like words are not
+/* The Snowball stem of word[0, n) in lang, as *st (the stemmer's or the memo's buffer, valid until
+ * the next stem) and *sl; false for a word with a digit (numbers, codes and "2001/18/ef"-like words are not
  * inflected) or one the stemmer fails on. */
 static bool snowball_stem(kb_analyzer *a, const char *word, size_t n, kb_lang lang, const char **st,
                           size_t *sl)
 {
 	if (n == 0 || has_digit(word))
 		return false;
+	struct stem_slot *slot = NULL;
+	if (n < STEM_KEY) {
+		uint32_t h = 2166136261u ^ (uint32_t)lang; /* FNV-1a */
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)word[i]) * 16777619u;
+		slot = &a->stems[h % STEM_SLOTS];
+		if (slot->n == n && slot->lang == lang && memcmp(slot->word, word, n) == 0) {
+			*st = slot->stem;
+			*sl = slot->sl;
+			return slot->ok;
+		}
+	}
 	const sb_symbol *s = sb_stemmer_stem(a->stem[lang], (const sb_symbol *)word, (int)n);
-	if (!s)
-		return false;
-	*st = (const char *)s;
-	*sl = (size_t)sb_stemmer_length(a->stem[lang]);
-	return true;
+	bool ok = s != NULL;
+	if (ok) {
+		*st = (const char *)s;
+		*sl = (size_t)sb_stemmer_length(a->stem[lang]);
+	}
+	if (slot && (!ok || *sl < STEM_KEY)) {
+		*slot = (struct stem_slot){ .lang = (uint8_t)lang, .n = (uint8_t)n, .sl = ok ? (uint8_t)*sl : 0, .ok = ok };
+		memcpy(slot->word, word, n);
+		if (ok)
+			memcpy(slot->stem, s, *sl);
+	}
+	return ok;
 }
 
 static void emit_prefixed(const char *pfx, const char *st, size_t sl, kb_form form, kb_term_cb cb, void *ctx)
