@@ -1,5 +1,6 @@
 #include "snippet.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,7 @@ typedef struct {
 	const char **parts;   /* compound parts' stems (Danish texts only), without their prefix */
 	size_t nparts;
 	kb_lang lang;
+	size_t min_part;      /* the shortest part's length in bytes (when there are parts) */
 	bool first[128];      /* the ASCII bytes that a term, prefix or stem starts with */
 } matcher;
 
@@ -137,7 +139,7 @@ static void matcher_init(matcher *m, const kb_termset *ts, kb_lang lang)
 {
 	size_t n = ts->n ? ts->n : 1;
 	*m = (matcher){ ts, kb_xcalloc(n, sizeof *m->words), 0, kb_xcalloc(n, sizeof *m->stems), 0,
-	                kb_xcalloc(n, sizeof *m->parts), 0, lang, { false } };
+	                kb_xcalloc(n, sizeof *m->parts), 0, lang, SIZE_MAX, { false } };
 	const char *pfx = lang == KB_LANG_DA ? KB_PFX_STEM_DA : KB_PFX_STEM_EN;
 	for (size_t i = 0; i < ts->n; i++) {
 		const char *t = ts->terms[i];
@@ -145,8 +147,11 @@ static void matcher_init(matcher *m, const kb_termset *ts, kb_lang lang)
 			m->words[m->nwords++] = t;
 		else if (strncmp(t, pfx, 2) == 0 && strlen(t + 2) > 1)
 			m->stems[m->nstems++] = t + 2;
-		else if (t[0] == KB_PFX_PART[0] && lang == KB_LANG_DA && strlen(t + 1) >= 3)
+		else if (t[0] == KB_PFX_PART[0] && lang == KB_LANG_DA && strlen(t + 1) >= 3) {
 			m->parts[m->nparts++] = t + 1;
+			if (strlen(t + 1) < m->min_part)
+				m->min_part = strlen(t + 1);
+		}
 	}
 	qsort(m->words, m->nwords, sizeof *m->words, by_str);
 	const char *const *lists[] = { m->words, m->stems, (const char *const *)ts->prefixes };
@@ -157,17 +162,25 @@ static void matcher_init(matcher *m, const kb_termset *ts, kb_lang lang)
 				m->first[(unsigned char)lists[l][i][0]] = true;
 }
 
-/* Can the word text[at, ...) match before it is folded? A word that begins with an ASCII byte
- * folds to begin with it in lower case, and all but a compound part match from a word's start; so
- * most words of a text need not be folded at all. */
-static bool may_match(const matcher *m, const char *text, size_t at)
+/* Can the word text[r.start, r.end) match before it is folded? A word that begins with an ASCII
+ * byte folds to begin with it in lower case, and all but a compound part match from a word's start;
+ * a part stands after a word's first letter, so an ASCII word (which folds to its own length) no
+ * longer than the shortest part holds none. So most words of a text need not be folded at all. */
+static bool may_match(const matcher *m, const char *text, range r)
 {
-	unsigned char c = (unsigned char)text[at];
-	if (m->nparts || c >= 0x80)
+	unsigned char c = (unsigned char)text[r.start];
+	if (c >= 0x80)
 		return true;
 	if (c >= 'A' && c <= 'Z')
 		c = (unsigned char)(c - 'A' + 'a');
-	return m->first[c];
+	if (m->first[c])
+		return true;
+	if (!m->nparts || r.end - r.start > m->min_part)
+		return m->nparts > 0;
+	for (size_t i = r.start; i < r.end; i++)
+		if ((unsigned char)text[i] >= 0x80)
+			return true;
+	return false;
 }
 
 static void matcher_clear(matcher *m)
@@ -246,7 +259,7 @@ static size_t match_words(kb_analyzer *a, const char *text, size_t len, const ch
 		*hit = kb_xcalloc(n ? n : 1, sizeof **hit);
 		kb_tokens one = { 0 };
 		for (size_t i = 0; i < n; i++)
-			if (may_match(&m, text, (*w)[i].start)) {
+			if (may_match(&m, text, (*w)[i])) {
 				kb_tokens_reset(&one);
 				(*hit)[i] = kb_tokens_add(a, text, (*w)[i].start, (*w)[i].end, 0, &one) &&
 				            word_matches(a, kb_tokens_word(&one, 0), &m);
