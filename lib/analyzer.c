@@ -45,7 +45,8 @@ struct kb_analyzer {
 	size_t memo_cap, memo_n;
 	/* The last stems worked out, by a hash of word and language: a query asks for one word's stems
 	 * many times over (its forms, its synonyms, its compound parts, the lexicon's checks), and
-	 * Snowball is a fifth of planning it. Embedded, so an analyzer costs one allocation more. */
+	 * Snowball was 3.6% of a search at 1k documents. Part of the analyzer (21 KB), with no
+	 * allocation of its own. */
 	struct stem_slot stems[STEM_SLOTS];
 };
 
