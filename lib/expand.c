@@ -34,10 +34,12 @@ static void collect_stems(void *ctx, const char *term, kb_form form)
 	struct stems *s = ctx;
 	if (form != KB_FORM_STEM)
 		return;
-	if (strncmp(term, KB_PFX_STEM_DA, 2) == 0)
-		snprintf(s->da, sizeof s->da, "%s", term);
-	else
-		snprintf(s->en, sizeof s->en, "%s", term);
+	char *to = strncmp(term, KB_PFX_STEM_DA, 2) == 0 ? s->da : s->en;
+	size_t n = strlen(term);
+	if (n >= sizeof s->da)
+		n = 0; /* no stem this long comes from a word the analyzer keeps */
+	memcpy(to, term, n);
+	to[n] = '\0';
 }
 
 static struct stems stems_of(kb_analyzer *an, const char *word)
