@@ -249,19 +249,19 @@ static const double KB_WEIGHT_UNIT = (KB_WDF_SCALE * KB_BM25_K1 + 1) / (KB_BM25_
 static void weigh_by_length(Xapian::Document &doc)
 {
 	double len = 0;
+	std::vector<std::pair<std::string, Xapian::termcount>> terms; // with a wdf: booleans stay
 	for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
-		len += t.get_wdf();
+		if (t.get_wdf()) {
+			terms.emplace_back(*t, t.get_wdf());
+			len += t.get_wdf();
+		}
 	double scale = KB_WDF_SCALE / (0.5 + 0.5 * len / KB_REF_LENGTH);
 	auto weighed = [scale](Xapian::termcount wdf) {
 		return wdf ? std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(std::lround(scale * wdf))) : 0;
 	};
 	if (scale >= 1) {
-		std::vector<std::pair<std::string, Xapian::termcount>> more;
-		for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
-			if (t.get_wdf())
-				more.emplace_back(*t, weighed(t.get_wdf()) - t.get_wdf());
-		for (const auto &m : more)
-			doc.add_term(m.first, m.second);
+		for (const auto &t : terms)
+			doc.add_term(t.first, weighed(t.second) - t.second);
 		return;
 	}
 	Xapian::Document out;

@@ -560,8 +560,6 @@ KB_POPCNT_CLONES static void add_corrections(kb_vocab *v, kb_wforms *f, const ch
 		f->fixes = kb_xrealloc(f->fixes, (f->nfixes + 1) * sizeof *f->fixes);
 		f->fixes[f->nfixes++] = kb_xstrdup(fix);
 	}
-	if (nbest)
-		f->correction = kb_xstrdup(kb_words_at(v->words, best[0]).word);
 }
 
 void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *f)
@@ -577,7 +575,7 @@ void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms 
 		split_parts(v, f, word);
 	if (!known && hits == 0 && !parts_are_words(v, f))
 		add_corrections(v, f, word, typed);
-	if (f->correction)
+	if (f->nfixes)
 		drop_parts(f);
 	/* the word as typed is always asked for, even when unknown, so it still marks in snippets */
 	if (f->n == 0 || strcmp(f->v[0].term, word) != 0)
@@ -592,7 +590,6 @@ void kb_wforms_clear(kb_wforms *f)
 	}
 	free(f->v);
 	drop_parts(f);
-	free(f->correction);
 	kb_strings_free(f->fixes, f->nfixes);
 	memset(f, 0, sizeof *f);
 }

@@ -41,8 +41,8 @@ typedef struct {
 	char **parts;      /* owned; the word's parts when it is a compound of words the index knows
 	                      (and found is below KB_PLENTY) */
 	size_t nparts;
-	char *correction;  /* owned; the best spelling correction when the index does not know the word */
-	char **fixes;      /* owned; every correction kept (the closest, correction first) */
+	char **fixes;      /* owned; the spelling corrections when the index does not know the word, the
+	                      best first (the one suggested), all at the same distance */
 	size_t nfixes;
 } kb_wforms;
 

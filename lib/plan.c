@@ -233,11 +233,11 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 	}
 	if (f.found < KB_PLENTY)
 		add_translations(c, q, word, typed);
-	if (f.correction) {
+	if (f.nfixes) {
 		correction_synonyms(c, q, &f);
 		c->typos = kb_xrealloc(c->typos, (c->ntypos + 1) * 2 * sizeof *c->typos);
 		c->typos[2 * c->ntypos] = kb_xstrdup(typed);
-		c->typos[2 * c->ntypos + 1] = kb_xstrdup(f.correction);
+		c->typos[2 * c->ntypos + 1] = kb_xstrdup(f.fixes[0]);
 		c->ntypos++;
 	}
 	kb_wforms_clear(&f);

@@ -149,8 +149,8 @@ static void matcher_init(matcher *m, const kb_termset *ts, kb_lang lang)
 			m->stems[m->nstems++] = t + 2;
 		else if (t[0] == KB_PFX_PART[0] && lang == KB_LANG_DA && strlen(t + 1) >= 3) {
 			m->parts[m->nparts++] = t + 1;
-			if (strlen(t + 1) < m->min_part)
-				m->min_part = strlen(t + 1);
+			size_t len = strlen(t + 1);
+			m->min_part = len < m->min_part ? len : m->min_part;
 		}
 	}
 	qsort(m->words, m->nwords, sizeof *m->words, by_str);
@@ -175,11 +175,13 @@ static bool may_match(const matcher *m, const char *text, range r)
 		c = (unsigned char)(c - 'A' + 'a');
 	if (m->first[c])
 		return true;
-	if (!m->nparts || r.end - r.start > m->min_part)
-		return m->nparts > 0;
+	if (!m->nparts)
+		return false;
+	if (r.end - r.start > m->min_part)
+		return true;
 	for (size_t i = r.start; i < r.end; i++)
 		if ((unsigned char)text[i] >= 0x80)
-			return true;
+			return true; /* not ASCII: it may fold longer */
 	return false;
 }
 
