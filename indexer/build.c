@@ -133,6 +133,12 @@ static void doc_key(const char *id, char out[11])
 	out[10] = '\0';
 }
 
+/* The start of a word term for its start term (analyzer.h); none for prefixed terms (upper-case). */
+static size_t word_start(const char *term)
+{
+	return term[0] >= 'A' && term[0] <= 'Z' ? 0 : kb_start_len(term);
+}
+
 /* Writes one section record; s is NULL for the document's head (title, summary and intro text). */
 static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_synmatch *sm, const kb_cdoc *d,
                              const kb_section *s, char **errmsg)
@@ -141,6 +147,7 @@ static kb_status add_section(kb_writer *w, kb_analyzer *an, const kb_synmatch *s
 	kb_lang lang = KB_LANG_DA;
 	kb_lang_parse(m->lang, &lang);
 	kb_wdoc *doc = kb_wdoc_new();
+	kb_wdoc_starts(doc, KB_PFX_START, word_start);
 	kb_buf tags = { 0 };
 	for (size_t i = 0; i < m->ntags; i++) {
 		kb_buf_adds(&tags, m->tags[i]);

@@ -53,6 +53,15 @@ struct kb_analyzer {
 /* Past this many words the memo starts again, bounding the analyzer's memory. */
 #define MEMO_MAX 65536
 
+size_t kb_start_len(const char *word)
+{
+	size_t chars = 0, i = 0;
+	for (; word[i]; i++)
+		if (((unsigned char)word[i] & 0xC0) != 0x80 && chars++ == KB_START_CHARS)
+			return i; /* the start of the character after them */
+	return chars == KB_START_CHARS ? i : 0;
+}
+
 bool kb_lang_parse(const char *s, kb_lang *out)
 {
 	if (s && strcmp(s, "da") == 0) { *out = KB_LANG_DA; return true; }

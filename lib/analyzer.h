@@ -25,6 +25,16 @@ bool kb_lang_parse(const char *s, kb_lang *out);
 #define KB_PFX_STEM_EN "ZE"   /* English Snowball stem */
 #define KB_PFX_PART    "C"    /* Danish stem of a part of a Danish compound */
 #define KB_PFX_UNIT    "L"    /* a legal reference as one unit: "L1394/2007", "Lart28" */
+#define KB_PFX_START   "P"    /* the first KB_START_CHARS characters of a word: every word that
+                                 starts so, as one term ("Pgen" for genterapi, gene, generel) */
+#define KB_START_CHARS 3
+
+/* The byte length of word's first KB_START_CHARS characters (UTF-8), or 0 when it has fewer: the
+ * start term of word is KB_PFX_START and those bytes. A search for "gen*" asks for that one term,
+ * whose single posting list holds what the SYNONYM of every word starting with "gen" would read
+ * from scores of lists, with their wdfs summed as a SYNONYM sums them. Longer prefixes match fewer
+ * and less frequent words, and are expanded to the words themselves. */
+size_t kb_start_len(const char *word);
 
 typedef enum {
 	KB_FORM_EXACT, /* the folded word as written */

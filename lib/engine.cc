@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <memory>
 #include <cmath>
 #include <map>
 #include <new>
@@ -15,11 +17,26 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 struct kb_writer { Xapian::WritableDatabase db; };
-struct kb_wdoc { Xapian::Document doc; };
-struct kb_db { Xapian::Database db; };
+struct kb_wdoc {
+	Xapian::Document doc;
+	const char *start_pfx = nullptr;               // see kb_wdoc_starts()
+	size_t (*start_len)(const char *) = nullptr;
+};
+// A second handle on the same file (twin) lets one ranking run on two threads, each over half the
+// sections: opened at the first search that asks for it, and never if the file it finds is no
+// longer the one db opened (the index was swapped in between).
+struct kb_db {
+	Xapian::Database db;
+	std::string path;
+	Xapian::Database twin;
+	enum { TWIN_UNTRIED, TWIN_OPEN, TWIN_NONE } twin_state = TWIN_UNTRIED;
+	explicit kb_db(const char *file) : db(file, Xapian::DB_OPEN), path(file) {}
+};
 
 static kb_status report(kb_status st, char **errmsg, const std::string &what)
 {
@@ -222,6 +239,12 @@ void kb_wdoc_term(kb_wdoc *d, const char *term, unsigned wdf)
 	try { d->doc.add_term(term, wdf); } catch (...) {}
 }
 
+void kb_wdoc_starts(kb_wdoc *d, const char *pfx, size_t (*start_len)(const char *term))
+{
+	d->start_pfx = pfx;
+	d->start_len = start_len;
+}
+
 void kb_wdoc_value(kb_wdoc *d, unsigned slot, const char *value)
 {
 	try { d->doc.add_value(slot, value); } catch (...) {}
@@ -242,19 +265,31 @@ static const double KB_WDF_SCALE = 128;
 static const double KB_REF_LENGTH = 450; // a section's length in wdf, about the bundled corpus's mean
 static const double KB_WEIGHT_UNIT = (KB_WDF_SCALE * KB_BM25_K1 + 1) / (KB_BM25_K1 + 1);
 
-// Weighs every wdf of doc by the document's length as above; positions, boolean terms (wdf 0) and
+// Weighs every wdf of d's document by its length as above; positions, boolean terms (wdf 0) and
 // values stay. A wdf only grows (norm stays under KB_WDF_SCALE for any section shorter than 250
 // times the reference), so it is raised in place; a longer one is built anew, as Xapian cannot
-// lower a wdf without its positions.
-static void weigh_by_length(Xapian::Document &doc)
+// lower a wdf without its positions. The start terms (kb_wdoc_starts) are added here, from the
+// same pass over the terms: those sharing a start are next to each other in byte order.
+static void weigh_by_length(kb_wdoc *d)
 {
+	Xapian::Document &doc = d->doc;
 	double len = 0;
-	std::vector<std::pair<std::string, Xapian::termcount>> terms; // with a wdf: booleans stay
-	for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
-		if (t.get_wdf()) {
-			terms.emplace_back(*t, t.get_wdf());
-			len += t.get_wdf();
-		}
+	std::vector<std::pair<std::string, Xapian::termcount>> terms, starts; // with a wdf: booleans stay
+	for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+		Xapian::termcount wdf = t.get_wdf();
+		if (!wdf)
+			continue;
+		terms.emplace_back(*t, wdf);
+		len += wdf;
+		size_t n = d->start_len ? d->start_len(terms.back().first.c_str()) : 0;
+		if (!n)
+			continue;
+		const std::string &term = terms.back().first;
+		if (!starts.empty() && starts.back().first.compare(0, std::string::npos, term, 0, n) == 0)
+			starts.back().second += wdf;
+		else
+			starts.emplace_back(term.substr(0, n), wdf);
+	}
 	double scale = KB_WDF_SCALE / (0.5 + 0.5 * len / KB_REF_LENGTH);
 	auto weighed = [scale](Xapian::termcount wdf) {
 		return wdf ? std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(std::lround(scale * wdf))) : 0;
@@ -262,23 +297,25 @@ static void weigh_by_length(Xapian::Document &doc)
 	if (scale >= 1) {
 		for (const auto &t : terms)
 			doc.add_term(t.first, weighed(t.second) - t.second);
-		return;
+	} else {
+		Xapian::Document out;
+		for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+			for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+				out.add_posting(*t, *p, 0);
+			out.add_term(*t, weighed(t.get_wdf()));
+		}
+		for (auto v = doc.values_begin(); v != doc.values_end(); ++v)
+			out.add_value(v.get_valueno(), *v);
+		doc = out;
 	}
-	Xapian::Document out;
-	for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-		for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
-			out.add_posting(*t, *p, 0);
-		out.add_term(*t, weighed(t.get_wdf()));
-	}
-	for (auto v = doc.values_begin(); v != doc.values_end(); ++v)
-		out.add_value(v.get_valueno(), *v);
-	doc = out;
+	for (const auto &s : starts)
+		doc.add_term(d->start_pfx + s.first, weighed(s.second));
 }
 
 kb_status kb_writer_add(kb_writer *w, kb_wdoc *d, char **errmsg)
 {
 	try {
-		weigh_by_length(d->doc);
+		weigh_by_length(d);
 		w->db.add_document(d->doc);
 		return KB_OK;
 	}
@@ -319,7 +356,7 @@ kb_status kb_db_open(const char *path, kb_db **out, char **errmsg)
 {
 	*out = nullptr;
 	try {
-		*out = new kb_db{ Xapian::Database(path, Xapian::DB_OPEN) };
+		*out = new kb_db(path);
 		return KB_OK;
 	}
 	KB_CATCH(errmsg, path)
@@ -532,6 +569,7 @@ struct page_hit {
 	Xapian::docid did;
 	double weight;
 	Xapian::Document doc;
+	std::string key; // the collapse key's value
 };
 
 // Hits by docid: (docid, index into the hits), sorted.
@@ -581,42 +619,180 @@ static void add_bonus(const Xapian::Database &db, const kb_bonus *bonus, size_t 
 	                 [](const page_hit &a, const page_hit &b) { return a.weight > b.weight; });
 }
 
+// Matches every section in [lo, hi] and weighs nothing: restricts a ranking to a range of docids.
+class DocRange : public Xapian::PostingSource {
+	Xapian::docid lo, hi, cur = 0;
+	Xapian::doccount all = 0;
+public:
+	DocRange(Xapian::docid first, Xapian::docid last) : lo(first), hi(last) {}
+	// As many as the index holds: the query's own lists then lead the AND and this one only
+	// checks their docids, where leading it would step through every docid of the range.
+	Xapian::doccount get_termfreq_min() const override { return 0; }
+	Xapian::doccount get_termfreq_est() const override { return all; }
+	Xapian::doccount get_termfreq_max() const override { return all; }
+	void init(const Xapian::Database &db) override
+	{
+		cur = 0;
+		all = db.get_doccount();
+	}
+	void next(double) override { cur = cur ? cur + 1 : lo; }
+	void skip_to(Xapian::docid did, double) override
+	{
+		if (did > cur)
+			cur = std::max(did, lo);
+	}
+	bool at_end() const override { return cur > hi; }
+	Xapian::docid get_docid() const override { return cur; }
+};
+
+// What a ranking needs besides its query: the run's options and the collapse keys to pass over.
+struct rank_job {
+	const kb_run_opts *o;
+	size_t n;                           // hits wanted
+	const std::vector<uint32_t> *skip;  // or null
+	bool split_done;                    // set when the ranking ran on two threads
+};
+
+// The n best hits of what among the sections [lo, hi] of d (every section when hi is 0), one per
+// collapse key, best first.
+static std::vector<page_hit> rank(const Xapian::Database &d, const kb_eq *what, const rank_job &j,
+                                  Xapian::docid lo, Xapian::docid hi)
+{
+	DocRange range(lo, hi);
+	Xapian::Query query = build(what);
+	if (hi)
+		query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&range));
+	Xapian::Enquire e(d);
+	e.set_query(query);
+	// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
+	// which is how field weights (a title word counts several times) reach the ranking; b = 0
+	// because the wdf is weighed by length already (kb_writer_add)
+	e.set_weighting_scheme(Xapian::BM25Weight(KB_WDF_SCALE * KB_BM25_K1, 0, 1, 0, 0.5));
+	if (j.o->collapse_slot >= 0) {
+		e.set_collapse_key(j.o->collapse_slot);
+		e.set_sort_by_relevance_then_value(j.o->collapse_slot, false);
+	}
+	std::unique_ptr<NotTheseKeys> others;
+	if (j.skip)
+		others.reset(new NotTheseKeys(*j.o->vals, *j.skip));
+	Xapian::MSet ms = e.get_mset(0, static_cast<Xapian::doccount>(j.n), 0, nullptr, others.get());
+	std::vector<page_hit> hits;
+	for (auto it = ms.begin(); it != ms.end(); ++it)
+		hits.push_back(page_hit{ *it, it.get_weight(), it.get_document(),
+		                         j.o->collapse_slot >= 0 ? it.get_collapse_key() : std::string() });
+	return hits;
+}
+
+// Above this many matching sections, by the count pass's estimate, a ranking is split in two
+// halves by docid, each ranked on its own thread: reading long posting lists to the end is most of
+// such a search, and a half reads half of each. 0: never split.
+static std::atomic<size_t> split_threshold{ SIZE_MAX }; // SIZE_MAX: not yet read from the environment
+
+void kb_engine_split_at(size_t sections)
+{
+	split_threshold.store(sections);
+}
+
+static size_t split_at()
+{
+	size_t at = split_threshold.load();
+	if (at == SIZE_MAX) {
+		const char *env = getenv("ATMP_SPLIT_AT");
+		at = env ? strtoul(env, nullptr, 10) : std::thread::hardware_concurrency() >= 2 ? KB_SPLIT_AT : 0;
+		split_threshold.store(at);
+	}
+	return at;
+}
+
+static bool twin_ready(kb_db *db)
+{
+	if (db->twin_state == kb_db::TWIN_UNTRIED) {
+		db->twin_state = kb_db::TWIN_NONE;
+		try {
+			Xapian::Database twin(db->path, Xapian::DB_OPEN);
+			if (twin.get_uuid() == db->db.get_uuid()) {
+				db->twin = twin;
+				db->twin_state = kb_db::TWIN_OPEN;
+			}
+		} catch (const Xapian::Error &) {
+			// then this handle ranks on one thread
+		}
+	}
+	return db->twin_state == kb_db::TWIN_OPEN;
+}
+
+// Whether ranking q on two threads pays. Not when it is one list, a term's or a SYNONYM's (a
+// prefix): each of its postings is a candidate, and checking every candidate against the docid
+// range costs about what ranking half the candidates saves. An AND (a first pass, a phrase) or an
+// OR of clauses does more work per candidate, and its halves each cost little more than half.
+static bool worth_splitting(const kb_eq *q)
+{
+	while (q->nkids == 1 || ((q->op == KB_EQ_SCALE || q->op == KB_EQ_FILTER) && q->nkids))
+		q = q->kids[0];
+	return q->op != KB_EQ_TERM && q->op != KB_EQ_SYNONYM && q->op != KB_EQ_WILDCARD;
+}
+
+// rank() over every section; when split, the upper half of the docids on a second thread with the
+// twin handle, and the two lists merged. Each half's best n per collapse key hold the whole's best
+// n: a key ranks in the whole as its best section does in its half, behind no more keys than there.
+static std::vector<page_hit> rank_all(kb_db *db, const kb_eq *what, rank_job &j, bool split)
+{
+	if (!split || !worth_splitting(what))
+		return rank(db->db, what, j, 0, 0);
+	Xapian::docid last = db->db.get_lastdocid(), mid = last / 2;
+	std::vector<page_hit> upper;
+	std::exception_ptr failed;
+	std::thread helper;
+	try {
+		helper = std::thread([&] {
+			try {
+				upper = rank(db->twin, what, j, mid + 1, last);
+			} catch (...) {
+				failed = std::current_exception();
+			}
+		});
+	} catch (const std::system_error &) {
+		return rank(db->db, what, j, 0, 0); // no thread to be had: one does it all
+	}
+	j.split_done = true;
+	std::vector<page_hit> hits;
+	try {
+		hits = rank(db->db, what, j, 1, mid);
+	} catch (...) {
+		helper.join();
+		throw;
+	}
+	helper.join();
+	if (failed)
+		std::rethrow_exception(failed);
+	hits.insert(hits.end(), upper.begin(), upper.end());
+	// Xapian's order: weight, then the key's value, then docid
+	std::sort(hits.begin(), hits.end(), [](const page_hit &a, const page_hit &b) {
+		if (a.weight != b.weight)
+			return a.weight > b.weight;
+		return a.key != b.key ? a.key < b.key : a.did < b.did;
+	});
+	std::unordered_set<std::string> keys;
+	std::vector<page_hit> merged;
+	for (auto &h : hits)
+		if (merged.size() < j.n && (h.key.empty() || keys.insert(h.key).second))
+			merged.push_back(std::move(h));
+	return merged;
+}
+
 kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult **out, char **errmsg)
 {
 	*out = nullptr;
 	kb_eresult *r = static_cast<kb_eresult *>(calloc(1, sizeof *r));
 	try {
 		Xapian::Query query = build(q);
-		// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
-		// which is how field weights (a title word counts several times) reach the ranking; b = 0
-		// because the wdf is weighed by length already (kb_writer_add)
-		Xapian::BM25Weight bm25(KB_WDF_SCALE * KB_BM25_K1, 0, 1, 0, 0.5);
-		auto ranking = [&](const Xapian::Query &what) {
-			Xapian::Enquire e(db->db);
-			e.set_query(what);
-			e.set_weighting_scheme(bm25);
-			if (o->collapse_slot >= 0) {
-				e.set_collapse_key(o->collapse_slot);
-				e.set_sort_by_relevance_then_value(o->collapse_slot, false);
-			}
-			return e;
-		};
-		// The n best hits of a ranking, the first KB_BONUS_WINDOW of them ordered again with their
-		// bonuses.
-		auto best = [&](Xapian::Enquire e, size_t n, const Xapian::MatchDecider *md) {
-			Xapian::MSet ms = e.get_mset(0, static_cast<Xapian::doccount>(n), 0, nullptr, md);
-			std::vector<page_hit> hits;
-			for (auto it = ms.begin(); it != ms.end(); ++it)
-				hits.push_back(page_hit{ *it, it.get_weight(), it.get_document() });
-			add_bonus(db->db, o->bonus, o->nbonus, hits);
-			return hits;
-		};
 		// Total and facets come from a first pass without weights, over up to KB_CHECK_AT_LEAST (500)
 		// sections in index order: below that it sees every match, so both are exact (always, for a
 		// curated corpus of this size), and above it they become estimates (the sections Xapian
 		// estimates, times the documents per section seen so far). The ranking pass then needs to
 		// look at no more sections than Xapian's weight bounds require for the page.
 		FacetSpy spy(*o->vals);
+		bool split = false;
 		{
 			Xapian::Enquire count(db->db);
 			count.set_query(query);
@@ -628,7 +804,18 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 				r->total = std::max<size_t>(r->total, static_cast<size_t>(
 				        static_cast<double>(cm.get_matches_estimated()) * static_cast<double>(spy.distinct()) /
 				        static_cast<double>(spy.calls)));
+			size_t at = split_at();
+			split = at && cm.get_matches_estimated() >= at && twin_ready(db);
 		}
+		// The n best hits of a ranking, the first KB_BONUS_WINDOW of them ordered again with their
+		// bonuses.
+		auto best = [&](const kb_eq *what, size_t n, const std::vector<uint32_t> *skip) {
+			rank_job job{ o, n, skip, false };
+			std::vector<page_hit> hits = rank_all(db, what, job, split);
+			r->split |= job.split_done;
+			add_bonus(db->db, o->bonus, o->nbonus, hits);
+			return hits;
+		};
 		// The page: from o->first's documents while they last, then from the rest of the query's.
 		// A search for several words mostly fills its page from those holding every word, and
 		// that AND is far cheaper to rank than the OR of the words.
@@ -636,15 +823,13 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		std::vector<uint32_t> seen_keys;
 		std::vector<page_hit> page;
 		if (o->first) {
-			page = best(ranking(build(o->first)), std::max<size_t>(want, KB_BONUS_WINDOW), nullptr);
+			page = best(o->first, std::max<size_t>(want, KB_BONUS_WINDOW), nullptr);
 			for (const auto &h : page)
 				seen_keys.push_back(o->vals->key_of(h.did));
 		}
 		if (page.size() < want) {
-			NotTheseKeys others(*o->vals, seen_keys);
-			std::vector<page_hit> rest = best(ranking(query),
-			                                  std::max<size_t>(want - page.size(), KB_BONUS_WINDOW),
-			                                  o->first ? &others : nullptr);
+			std::vector<page_hit> rest = best(q, std::max<size_t>(want - page.size(), KB_BONUS_WINDOW),
+			                                  o->first ? &seen_keys : nullptr);
 			// a document holding every word stays above the others in score too
 			double lift = rest.empty() ? 0 : rest[0].weight;
 			for (auto &h : page)

@@ -61,6 +61,10 @@ kb_wdoc *kb_wdoc_new(void);                   /* caller frees with kb_wdoc_free(
 void kb_wdoc_free(kb_wdoc *d);
 void kb_wdoc_posting(kb_wdoc *d, const char *term, unsigned pos, unsigned wdf); /* positional */
 void kb_wdoc_term(kb_wdoc *d, const char *term, unsigned wdf);                  /* no position */
+/* When d is added, each run of its terms that share a start of start_len(term) bytes (0: none)
+ * gives it the term pfx + that start too, with their wdfs summed, not counted again in its length.
+ * pfx must outlive d. */
+void kb_wdoc_starts(kb_wdoc *d, const char *pfx, size_t (*start_len)(const char *term));
 void kb_wdoc_value(kb_wdoc *d, unsigned slot, const char *value);
 
 /* Adds the document (d stays the caller's), its wdfs first weighed by its length for BM25
@@ -157,11 +161,22 @@ typedef struct {
 	kb_facet_count **facets; /* owned; facets[i] for the vals' slot i, sorted by count, then value */
 	size_t *nfacetvals;
 	size_t nfacets;
+	bool split;              /* a ranking ran on two threads (see kb_engine_split_at()) */
 } kb_eresult;
 
-/* Runs q. *out (caller frees with kb_eresult_free()) is NULL on failure. */
+/* Runs q. *out (caller frees with kb_eresult_free()) is NULL on failure.
+ *
+ * A ranking of a query that matches at least KB_SPLIT_AT sections (50000, by the first pass's
+ * estimate) runs on two threads, each over half the docids with its own handle on the file (opened
+ * at the first such search), and the halves' best are merged: the same hits in the same order,
+ * sooner where a second core is free. Not for a query that is one term or one SYNONYM (a prefix),
+ * where checking each posting's docid costs what the split saves. */
 kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *opts, kb_eresult **out,
                     char **errmsg);
+/* Sets the threshold above (0: never split), for the whole process. Unset, it is KB_SPLIT_AT on a
+ * machine with two cores or more, else 0, or ATMP_SPLIT_AT from the environment. */
+void kb_engine_split_at(size_t sections);
+#define KB_SPLIT_AT 50000
 void kb_eresult_free(kb_eresult *r);
 
 #ifdef __cplusplus

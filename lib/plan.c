@@ -1,5 +1,6 @@
 #include "plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,10 +321,18 @@ static void unit_clear(unit *u)
 
 static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop);
 
-/* The words of the index starting with prefix, as one word: expanded here from the vocabulary in
- * memory, once, rather than by Xapian from the index's term list, for each pass of the search. */
+/* The words of the index starting with prefix, as one word: a prefix of KB_START_CHARS characters
+ * is the one start term that stands for all of them (analyzer.h); a longer one is expanded here
+ * from the vocabulary in memory, once, rather than by Xapian from the index's term list, for each
+ * pass of the search. */
 static kb_eq *prefix_query(struct ctx *c, const char *prefix)
 {
+	size_t len = strlen(prefix);
+	if (len && kb_start_len(prefix) == len) {
+		char t[sizeof KB_PFX_START + 4 * KB_START_CHARS];
+		snprintf(t, sizeof t, "%s%s", KB_PFX_START, prefix);
+		return kb_eq_term(t);
+	}
 	const char **words = NULL;
 	size_t n = kb_prefix_words(c->vocab, prefix, KB_WILDCARD_TERMS, &words);
 	kb_eq *q = n ? kb_eq_new(KB_EQ_SYNONYM) : kb_eq_wildcard(prefix);

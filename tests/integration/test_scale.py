@@ -77,3 +77,37 @@ def test_a_word_in_hundreds_of_sections_is_not(tmp_path):
     res = found(db, "terapi")
     ids = [h["id"] for h in res["hits"]]
     assert res["total"] == 81 and "inside" not in ids, (res["total"], ids[:5])  # 80 and apart
+
+
+WORDY = """---
+title: Ord {i}
+type: guidance
+lang: da
+updated: 2026-01-01
+---
+
+{words}
+"""
+
+
+def test_a_short_prefix_finds_every_word_it_starts(tmp_path):
+    """`gen*` stands for the words starting with gen: all of them, where a longer prefix stands for
+    its KB_WILDCARD_TERMS (64) most frequent. Here 70 words that start with gen are in up to five
+    documents each and one more in a single document, which a list of the most frequent would
+    leave out."""
+    root = str(tmp_path)
+    os.makedirs(os.path.join(root, "c"))
+    common_words = [f"gen{a}{b}ik" for a in "abcdefghij" for b in "klmnopq"]  # 70 words
+    docs = {f"w{i}": " ".join(common_words[i:i + 5] + common_words[i + 35:i + 40]) for i in range(35)}
+    docs["rare"] = "genzzzik og andet"
+    for name, words in docs.items():
+        with open(os.path.join(root, "c", name + ".md"), "w", encoding="utf-8") as f:
+            f.write(WORDY.format(i=name, words=words))
+    db = os.path.join(root, "kb.db")
+    r = run([prog("atmp-index"), "--corpus", os.path.join(root, "c"), "--db", db], timeout=120)
+    assert r.returncode == 0, r.stderr
+    res = found(db, "gen*")
+    assert res["total"] == 36 and "rare" in [h["id"] for h in res["hits"]], res["total"]
+    # a longer prefix is still its words
+    res = found(db, "genz*")
+    assert [h["id"] for h in res["hits"]] == ["rare"]

@@ -163,6 +163,19 @@ static void test_hostile(void)
 	free(longword);
 }
 
+/* a start is three characters, not three bytes */
+static void test_start_len(void)
+{
+	CHECK(kb_start_len("genterapi") == 3);
+	CHECK(kb_start_len("gen") == 3);
+	CHECK(kb_start_len("ge") == 0);
+	CHECK(kb_start_len("") == 0);
+	CHECK(kb_start_len("lægemiddel") == 4);
+	CHECK(kb_start_len("æøå") == 6);
+	CHECK(kb_start_len("æø") == 0);
+	CHECK(kb_start_len("1394/2007") == 3);
+}
+
 int main(void)
 {
 	if (kb_analyzer_new(&an, NULL) != KB_OK) {
@@ -177,6 +190,7 @@ int main(void)
 	test_fold_latin1_as_icu();
 	test_stopwords();
 	test_hostile();
+	test_start_len();
 	kb_analyzer_free(an);
 	TEST_END();
 }

@@ -141,10 +141,8 @@ static void test_prefix_words(void)
 
 int main(void)
 {
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
+	if (!test_dir(dir))
 		return 1;
-	}
 	kb_db *db = make_index();
 	CHECK(db != NULL);
 	if (db)

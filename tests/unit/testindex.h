@@ -5,19 +5,48 @@
 #define KB_TESTINDEX_H
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "analyzer.h"
 #include "engine.h"
 #include "expand.h"
 #include "words.h"
 
-/* The index of docs[0..n), the file dir/name (built in the folder dir/name.db); NULL on failure. */
-static kb_db *test_index(const char *dir, const char *name, const char *const *const *docs, size_t n)
+/* Makes the folder dir (a mkdtemp() template, filled in); false, with a message, on failure. */
+static inline bool test_dir(char *dir)
+{
+	if (mkdtemp(dir))
+		return true;
+	perror("mkdtemp");
+	return false;
+}
+
+/* A writer on a new database in the folder dir/name.db, for test_index_end(); NULL on failure. */
+static inline kb_writer *test_index_begin(const char *dir, const char *name)
+{
+	char sub[256];
+	snprintf(sub, sizeof sub, "%s/%s.db", dir, name);
+	kb_writer *w = NULL;
+	return kb_writer_open(sub, &w, NULL) == KB_OK ? w : NULL;
+}
+
+/* Commits w, compacts its database into the file dir/name and opens that; NULL on failure. */
+static inline kb_db *test_index_end(kb_writer *w, const char *dir, const char *name)
 {
 	char sub[256], file[256];
 	snprintf(sub, sizeof sub, "%s/%s.db", dir, name);
 	snprintf(file, sizeof file, "%s/%s", dir, name);
-	kb_writer *w = NULL;
-	if (kb_writer_open(sub, &w, NULL) != KB_OK)
+	kb_writer_close(w, NULL);
+	kb_db *db = NULL;
+	if (kb_compact_single(sub, file, NULL) != KB_OK || kb_db_open(file, &db, NULL) != KB_OK)
+		return NULL;
+	return db;
+}
+
+/* The index of docs[0..n), the file dir/name (built in the folder dir/name.db); NULL on failure. */
+static inline kb_db *test_index(const char *dir, const char *name, const char *const *const *docs, size_t n)
+{
+	kb_writer *w = test_index_begin(dir, name);
+	if (!w)
 		return NULL;
 	for (size_t k = 0; k < n; k++) {
 		kb_wdoc *d = kb_wdoc_new();
@@ -26,11 +55,7 @@ static kb_db *test_index(const char *dir, const char *name, const char *const *c
 		kb_writer_add(w, d, NULL);
 		kb_wdoc_free(d);
 	}
-	kb_writer_close(w, NULL);
-	kb_db *db = NULL;
-	if (kb_compact_single(sub, file, NULL) != KB_OK || kb_db_open(file, &db, NULL) != KB_OK)
-		return NULL;
-	return db;
+	return test_index_end(w, dir, name);
 }
 
 /* An index with what a query's expansion asks of it. */
@@ -43,14 +68,14 @@ typedef struct {
 
 /* Takes db (NULL is accepted) and reads its vocabulary; false when something failed. Close *t with
  * test_vocab_close() either way. */
-static bool test_vocab_open(kb_db *db, test_vocab *t)
+static inline bool test_vocab_open(kb_db *db, test_vocab *t)
 {
 	*t = (test_vocab){ db, NULL, NULL, NULL };
 	return db && kb_analyzer_new(&t->an, NULL) == KB_OK && kb_words_load(db, &t->words, NULL) == KB_OK &&
 	       kb_vocab_new(db, t->an, t->words, &t->vocab, NULL) == KB_OK;
 }
 
-static void test_vocab_close(test_vocab *t)
+static inline void test_vocab_close(test_vocab *t)
 {
 	kb_vocab_free(t->vocab);
 	kb_words_unref(t->words);

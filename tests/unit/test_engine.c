@@ -1,0 +1,158 @@
+/* engine: a ranking split over two threads (kb_engine_split_at) gives the hits, scores, totals and
+ * facets that one thread gives, on an index built so that the split has something to get wrong:
+ * ties in score broken by collapse keys that do not follow docid order, and documents whose
+ * sections lie on both sides of the middle docid. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "schema.h"
+#include "testindex.h"
+
+static char dir[] = "/tmp/atmp-test-engine-XXXXXX";
+
+#define NDOCS 30
+
+static kb_db *make_index(void)
+{
+	kb_writer *w = test_index_begin(dir, "index");
+	if (!w)
+		return NULL;
+	/* one section first that no query matches: it moves the middle docid (30 of 61) into the
+	 * sections of document 14 */
+	kb_wdoc *lone = kb_wdoc_new();
+	kb_wdoc_posting(lone, "filler", 0, 1);
+	kb_wdoc_value(lone, KB_SLOT_KEY, "lone");
+	kb_wdoc_value(lone, KB_SLOT_DATA, "lone");
+	kb_writer_add(w, lone, NULL);
+	kb_wdoc_free(lone);
+	for (int i = 0; i < NDOCS; i++) {
+		char key[16];
+		/* keys in another order than the documents, so ties are not broken by docid */
+		snprintf(key, sizeof key, "k%02d", (i * 7) % NDOCS);
+		for (int s = 0; s <= i % 3; s++) {
+			kb_wdoc *d = kb_wdoc_new();
+			unsigned pos = 0;
+			/* few distinct weights: many sections tie */
+			for (int k = 0; k <= (i + s) % 3; k++)
+				kb_wdoc_posting(d, "alpha", pos++, 1);
+			if ((i + s) % 2 == 0)
+				kb_wdoc_posting(d, "beta", pos++, 1);
+			if (i % 5 == 0)
+				kb_wdoc_posting(d, "gamma", pos++, 1);
+			kb_wdoc_posting(d, "filler", pos++, 1);
+			char data[32];
+			snprintf(data, sizeof data, "doc%02d/%d", i, s);
+			kb_wdoc_value(d, KB_SLOT_KEY, key);
+			kb_wdoc_value(d, KB_SLOT_DATA, data);
+			kb_wdoc_value(d, KB_SLOT_TYPE, i % 2 ? "faq" : "guidance");
+			kb_wdoc_value(d, KB_SLOT_LANG, i % 3 ? "da" : "en");
+			kb_writer_add(w, d, NULL);
+			kb_wdoc_free(d);
+		}
+	}
+	return test_index_end(w, dir, "index");
+}
+
+static kb_eq *two(kb_eqop op, const char *a, const char *b)
+{
+	kb_eq *q = kb_eq_new(op);
+	kb_eq_add(q, kb_eq_term(a));
+	kb_eq_add(q, kb_eq_term(b));
+	return q;
+}
+
+static kb_eresult *run(kb_db *db, const kb_docvals *vals, const kb_eq *q, const kb_eq *first, size_t offset,
+                       size_t limit, size_t split_at)
+{
+	kb_engine_split_at(split_at);
+	kb_run_opts o = { .offset = offset, .limit = limit, .collapse_slot = KB_SLOT_KEY, .vals = vals,
+	                  .data_slot = KB_SLOT_DATA, .first = first };
+	kb_eresult *r = NULL;
+	CHECK(kb_db_run(db, q, &o, &r, NULL) == KB_OK && r);
+	return r;
+}
+
+static bool same(const kb_eresult *a, const kb_eresult *b)
+{
+	if (a->nhits != b->nhits || a->total != b->total || a->nfacets != b->nfacets)
+		return false;
+	for (size_t i = 0; i < a->nhits; i++)
+		if (a->hits[i].score != b->hits[i].score || strcmp(a->hits[i].data, b->hits[i].data) != 0)
+			return false;
+	for (size_t f = 0; f < a->nfacets; f++) {
+		if (a->nfacetvals[f] != b->nfacetvals[f])
+			return false;
+		for (size_t v = 0; v < a->nfacetvals[f]; v++)
+			if (a->facets[f][v].count != b->facets[f][v].count ||
+			    strcmp(a->facets[f][v].value, b->facets[f][v].value) != 0)
+				return false;
+	}
+	return true;
+}
+
+/* One query at every page of two sizes, one thread against two. */
+static void compare(kb_db *db, const kb_docvals *vals, const kb_eq *q, const kb_eq *first, bool splits)
+{
+	static const size_t limits[] = { 3, 10, 40 };
+	for (size_t l = 0; l < sizeof limits / sizeof *limits; l++)
+		for (size_t offset = 0; offset < 30; offset += limits[l]) {
+			kb_eresult *one = run(db, vals, q, first, offset, limits[l], 0);
+			kb_eresult *split = run(db, vals, q, first, offset, limits[l], 1);
+			if (one && split) {
+				CHECK(!one->split);
+				CHECK(split->split == splits);
+				CHECK(one->nhits > 0 || offset > 0);
+				if (!same(one, split))
+					fprintf(stderr, "differs: offset %zu limit %zu\n", offset, limits[l]);
+				CHECK(same(one, split));
+			}
+			kb_eresult_free(one);
+			kb_eresult_free(split);
+		}
+}
+
+int main(void)
+{
+	if (!test_dir(dir))
+		return 1;
+	kb_db *db = make_index();
+	CHECK(db != NULL);
+	kb_docvals *vals = NULL;
+	static const unsigned facets[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
+	CHECK(db && kb_docvals_load(db, KB_SLOT_KEY, facets, 2, &vals, NULL) == KB_OK);
+	if (db && vals) {
+		kb_eq *or = two(KB_EQ_OR, "alpha", "beta"), *and = two(KB_EQ_AND, "alpha", "beta");
+		kb_eq *gamma = two(KB_EQ_OR, "gamma", "beta");
+		compare(db, vals, or, NULL, true);
+		compare(db, vals, and, NULL, true);
+		/* a first pass (the AND) and the rest after it, passing over the first's documents */
+		compare(db, vals, or, and, true);
+		compare(db, vals, gamma, NULL, true);
+		/* a single term is read by one thread: the split would cost what it saves */
+		kb_eq *alpha = kb_eq_term("alpha");
+		compare(db, vals, alpha, NULL, false);
+		/* a document is one hit, however many of its sections match on either side */
+		kb_eresult *r = run(db, vals, or, NULL, 0, 40, 1);
+		CHECK(r && r->nhits == NDOCS && r->total == NDOCS);
+		for (size_t i = 0; r && i < r->nhits; i++)
+			for (size_t j = 0; j < i; j++)
+				CHECK(strncmp(r->hits[i].data, r->hits[j].data, 5) != 0);
+		kb_eresult_free(r);
+		kb_eq_free(alpha);
+		kb_eq_free(gamma);
+		kb_eq_free(or);
+		kb_eq_free(and);
+	}
+	kb_docvals_unref(vals);
+	kb_db_close(db);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	TEST_END();
+}
