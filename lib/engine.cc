@@ -140,7 +140,9 @@ static Xapian::Query build(const kb_eq *q)
 		return Xapian::Query(Xapian::Query::OP_WILDCARD, q->term, KB_WILDCARD_TERMS,
 		                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
 	case KB_EQ_ALL:
-		return Xapian::Query::MatchAll;
+		// a query of its own, not a copy of Query::MatchAll: that one object's reference count
+		// would be changed by every thread at once
+		return Xapian::Query(std::string());
 	case KB_EQ_AND:
 		return Xapian::Query(Xapian::Query::OP_AND, kids.begin(), kids.end());
 	case KB_EQ_OR:
@@ -653,14 +655,14 @@ struct rank_job {
 	bool split_done;                    // set when the ranking ran on two threads
 };
 
-// The n best hits of what among the sections [lo, hi] of d (every section when hi is 0), one per
+// The n best hits of what among the sections of d (those in [lo, hi] when ranged), one per
 // collapse key, best first.
 static std::vector<page_hit> rank(const Xapian::Database &d, const kb_eq *what, const rank_job &j,
-                                  Xapian::docid lo, Xapian::docid hi)
+                                  bool ranged = false, Xapian::docid lo = 0, Xapian::docid hi = 0)
 {
 	DocRange range(lo, hi);
 	Xapian::Query query = build(what);
-	if (hi)
+	if (ranged)
 		query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&range));
 	Xapian::Enquire e(d);
 	e.set_query(query);
@@ -721,15 +723,15 @@ static bool twin_ready(kb_db *db)
 	return db->twin_state == kb_db::TWIN_OPEN;
 }
 
-// Whether ranking q on two threads pays. Not when it is one list, a term's or a SYNONYM's (a
-// prefix): each of its postings is a candidate, and checking every candidate against the docid
+// Whether ranking q on two threads pays. Not when it is one list, a term's, a SYNONYM's (a long
+// prefix) or every section's (filters alone): each of its postings is a candidate, and checking every candidate against the docid
 // range costs about what ranking half the candidates saves. An AND (a first pass, a phrase) or an
 // OR of clauses does more work per candidate, and its halves each cost little more than half.
 static bool worth_splitting(const kb_eq *q)
 {
 	while (q->nkids == 1 || ((q->op == KB_EQ_SCALE || q->op == KB_EQ_FILTER) && q->nkids))
 		q = q->kids[0];
-	return q->op != KB_EQ_TERM && q->op != KB_EQ_SYNONYM && q->op != KB_EQ_WILDCARD;
+	return q->op != KB_EQ_TERM && q->op != KB_EQ_SYNONYM && q->op != KB_EQ_WILDCARD && q->op != KB_EQ_ALL;
 }
 
 // rank() over every section; when split, the upper half of the docids on a second thread with the
@@ -737,27 +739,27 @@ static bool worth_splitting(const kb_eq *q)
 // n: a key ranks in the whole as its best section does in its half, behind no more keys than there.
 static std::vector<page_hit> rank_all(kb_db *db, const kb_eq *what, rank_job &j, bool split)
 {
-	if (!split || !worth_splitting(what))
-		return rank(db->db, what, j, 0, 0);
 	Xapian::docid last = db->db.get_lastdocid(), mid = last / 2;
+	if (!split || !worth_splitting(what) || last < 2)
+		return rank(db->db, what, j);
 	std::vector<page_hit> upper;
 	std::exception_ptr failed;
 	std::thread helper;
 	try {
 		helper = std::thread([&] {
 			try {
-				upper = rank(db->twin, what, j, mid + 1, last);
+				upper = rank(db->twin, what, j, true, mid + 1, last);
 			} catch (...) {
 				failed = std::current_exception();
 			}
 		});
 	} catch (const std::system_error &) {
-		return rank(db->db, what, j, 0, 0); // no thread to be had: one does it all
+		return rank(db->db, what, j); // no thread to be had: one does it all
 	}
 	j.split_done = true;
 	std::vector<page_hit> hits;
 	try {
-		hits = rank(db->db, what, j, 1, mid);
+		hits = rank(db->db, what, j, true, 1, mid);
 	} catch (...) {
 		helper.join();
 		throw;

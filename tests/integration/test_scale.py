@@ -100,6 +100,7 @@ def test_a_short_prefix_finds_every_word_it_starts(tmp_path):
     common_words = [f"gen{a}{b}ik" for a in "abcdefghij" for b in "klmnopq"]  # 70 words
     docs = {f"w{i}": " ".join(common_words[i:i + 5] + common_words[i + 35:i + 40]) for i in range(35)}
     docs["rare"] = "genzzzik og andet"
+    docs["dansk"] = "Lægemidlet og lægerne"
     for name, words in docs.items():
         with open(os.path.join(root, "c", name + ".md"), "w", encoding="utf-8") as f:
             f.write(WORDY.format(i=name, words=words))
@@ -111,3 +112,6 @@ def test_a_short_prefix_finds_every_word_it_starts(tmp_path):
     # a longer prefix is still its words
     res = found(db, "genz*")
     assert [h["id"] for h in res["hits"]] == ["rare"]
+    # three characters, four bytes: the start term of words that begin with æ, ø or å
+    res = found(db, "læg*")
+    assert [h["id"] for h in res["hits"]] == ["dansk"] and res["total"] == 1

@@ -1,7 +1,7 @@
 /* engine: a ranking split over two threads (kb_engine_split_at) gives the hits, scores, totals and
  * facets that one thread gives, on an index built so that the split has something to get wrong:
- * ties in score broken by collapse keys that do not follow docid order, and documents whose
- * sections lie on both sides of the middle docid. */
+ * ties in score broken by collapse keys that do not follow docid order, documents whose sections
+ * lie on both sides of the middle docid, sections without a key, and a match in the last docid. */
 #include "harness.h"
 
 #include <stdio.h>
@@ -17,19 +17,32 @@ static char dir[] = "/tmp/atmp-test-engine-XXXXXX";
 
 #define NDOCS 30
 
+/* whether document i's sections carry a collapse key: without one each section is a hit */
+static bool keyed(int i)
+{
+	return i % 7 != 3;
+}
+
+static void add_lone(kb_writer *w, const char *term, const char *key)
+{
+	kb_wdoc *d = kb_wdoc_new();
+	kb_wdoc_posting(d, term, 0, 1);
+	kb_wdoc_posting(d, "filler", 1, 1);
+	kb_wdoc_value(d, KB_SLOT_KEY, key);
+	kb_wdoc_value(d, KB_SLOT_DATA, key);
+	kb_writer_add(w, d, NULL);
+	kb_wdoc_free(d);
+}
+
 static kb_db *make_index(void)
 {
 	kb_writer *w = test_index_begin(dir, "index");
 	if (!w)
 		return NULL;
-	/* one section first that no query matches: it moves the middle docid (30 of 61) into the
-	 * sections of document 14 */
-	kb_wdoc *lone = kb_wdoc_new();
-	kb_wdoc_posting(lone, "filler", 0, 1);
-	kb_wdoc_value(lone, KB_SLOT_KEY, "lone");
-	kb_wdoc_value(lone, KB_SLOT_DATA, "lone");
-	kb_writer_add(w, lone, NULL);
-	kb_wdoc_free(lone);
+	/* two sections first that no query but "filler" matches: they move the middle docid (31 of
+	 * 63) into the sections of document 14 (docids 30 to 32) */
+	add_lone(w, "filler", "lone0");
+	add_lone(w, "filler", "lone1");
 	for (int i = 0; i < NDOCS; i++) {
 		char key[16];
 		/* keys in another order than the documents, so ties are not broken by docid */
@@ -47,7 +60,8 @@ static kb_db *make_index(void)
 			kb_wdoc_posting(d, "filler", pos++, 1);
 			char data[32];
 			snprintf(data, sizeof data, "doc%02d/%d", i, s);
-			kb_wdoc_value(d, KB_SLOT_KEY, key);
+			if (keyed(i))
+				kb_wdoc_value(d, KB_SLOT_KEY, key);
 			kb_wdoc_value(d, KB_SLOT_DATA, data);
 			kb_wdoc_value(d, KB_SLOT_TYPE, i % 2 ? "faq" : "guidance");
 			kb_wdoc_value(d, KB_SLOT_LANG, i % 3 ? "da" : "en");
@@ -55,6 +69,7 @@ static kb_db *make_index(void)
 			kb_wdoc_free(d);
 		}
 	}
+	add_lone(w, "omega", "last"); /* the last docid: a half that ends before it loses it */
 	return test_index_end(w, dir, "index");
 }
 
@@ -66,11 +81,14 @@ static kb_eq *two(kb_eqop op, const char *a, const char *b)
 	return q;
 }
 
+static const unsigned facets[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
+static int collapse = KB_SLOT_KEY; /* or -1: every section a hit */
+
 static kb_eresult *run(kb_db *db, const kb_docvals *vals, const kb_eq *q, const kb_eq *first, size_t offset,
                        size_t limit, size_t split_at)
 {
 	kb_engine_split_at(split_at);
-	kb_run_opts o = { .offset = offset, .limit = limit, .collapse_slot = KB_SLOT_KEY, .vals = vals,
+	kb_run_opts o = { .offset = offset, .limit = limit, .collapse_slot = collapse, .vals = vals,
 	                  .data_slot = KB_SLOT_DATA, .first = first };
 	kb_eresult *r = NULL;
 	CHECK(kb_db_run(db, q, &o, &r, NULL) == KB_OK && r);
@@ -100,7 +118,7 @@ static void compare(kb_db *db, const kb_docvals *vals, const kb_eq *q, const kb_
 {
 	static const size_t limits[] = { 3, 10, 40 };
 	for (size_t l = 0; l < sizeof limits / sizeof *limits; l++)
-		for (size_t offset = 0; offset < 30; offset += limits[l]) {
+		for (size_t offset = 0; offset < 70; offset += limits[l]) {
 			kb_eresult *one = run(db, vals, q, first, offset, limits[l], 0);
 			kb_eresult *split = run(db, vals, q, first, offset, limits[l], 1);
 			if (one && split) {
@@ -123,7 +141,6 @@ int main(void)
 	kb_db *db = make_index();
 	CHECK(db != NULL);
 	kb_docvals *vals = NULL;
-	static const unsigned facets[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
 	CHECK(db && kb_docvals_load(db, KB_SLOT_KEY, facets, 2, &vals, NULL) == KB_OK);
 	if (db && vals) {
 		kb_eq *or = two(KB_EQ_OR, "alpha", "beta"), *and = two(KB_EQ_AND, "alpha", "beta");
@@ -136,13 +153,41 @@ int main(void)
 		/* a single term is read by one thread: the split would cost what it saves */
 		kb_eq *alpha = kb_eq_term("alpha");
 		compare(db, vals, alpha, NULL, false);
-		/* a document is one hit, however many of its sections match on either side */
+		/* a document is one hit, however many of its sections match on either side; a section
+		 * without a key is a hit of its own */
+		size_t hits = 0;
+		for (int i = 0; i < NDOCS; i++)
+			hits += keyed(i) ? 1 : (size_t)(i % 3 + 1);
 		kb_eresult *r = run(db, vals, or, NULL, 0, 40, 1);
-		CHECK(r && r->nhits == NDOCS && r->total == NDOCS);
+		CHECK(r && r->split && r->nhits == hits && r->total == hits);
 		for (size_t i = 0; r && i < r->nhits; i++)
 			for (size_t j = 0; j < i; j++)
-				CHECK(strncmp(r->hits[i].data, r->hits[j].data, 5) != 0);
+				CHECK(strcmp(r->hits[i].data, r->hits[j].data) != 0 &&
+				      (!keyed(atoi(r->hits[i].data + 3)) || strncmp(r->hits[i].data, r->hits[j].data, 5) != 0));
 		kb_eresult_free(r);
+		/* the last docid is in the upper half */
+		kb_eq *omega = two(KB_EQ_AND, "omega", "filler");
+		r = run(db, vals, omega, NULL, 0, 10, 1);
+		CHECK(r && r->split && r->nhits == 1 && strcmp(r->hits[0].data, "last") == 0);
+		kb_eresult_free(r);
+		/* filters alone rank every section: one list, read by one thread */
+		kb_eq *filtered = kb_eq_new(KB_EQ_FILTER);
+		kb_eq_add(filtered, kb_eq_new(KB_EQ_ALL));
+		kb_eq_add(filtered, kb_eq_term("gamma"));
+		compare(db, vals, filtered, NULL, false);
+		/* without collapsing, every section a hit: nothing may come from both halves */
+		collapse = -1;
+		compare(db, vals, or, NULL, true);
+		compare(db, vals, or, and, true);
+		r = run(db, vals, or, NULL, 0, 70, 1);
+		CHECK(r && r->split && r->nhits == 2 * NDOCS); /* alpha is in every section of the 30 */
+		for (size_t i = 0; r && i < r->nhits; i++)
+			for (size_t j = 0; j < i; j++)
+				CHECK(strcmp(r->hits[i].data, r->hits[j].data) != 0);
+		kb_eresult_free(r);
+		collapse = KB_SLOT_KEY;
+		kb_eq_free(filtered);
+		kb_eq_free(omega);
 		kb_eq_free(alpha);
 		kb_eq_free(gamma);
 		kb_eq_free(or);
@@ -150,6 +195,24 @@ int main(void)
 	}
 	kb_docvals_unref(vals);
 	kb_db_close(db);
+	/* an index of one section has no halves */
+	kb_writer *w = test_index_begin(dir, "one");
+	kb_db *one = NULL;
+	if (w) {
+		add_lone(w, "alpha", "only");
+		one = test_index_end(w, dir, "one");
+	}
+	CHECK(one && kb_docvals_load(one, KB_SLOT_KEY, facets, 2, &vals, NULL) == KB_OK);
+	if (one && vals) {
+		kb_eq *q = two(KB_EQ_OR, "alpha", "filler");
+		collapse = -1;
+		kb_eresult *r = run(one, vals, q, NULL, 0, 10, 1);
+		CHECK(r && !r->split && r->nhits == 1);
+		kb_eresult_free(r);
+		kb_eq_free(q);
+		kb_docvals_unref(vals);
+	}
+	kb_db_close(one);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
