@@ -32,8 +32,9 @@ bool kb_lang_parse(const char *s, kb_lang *out);
 /* The byte length of word's first KB_START_CHARS characters (UTF-8), or 0 when it has fewer: the
  * start term of word is KB_PFX_START and those bytes. A search for "gen*" asks for that one term,
  * whose single posting list holds what the SYNONYM of every word starting with "gen" would read
- * from scores of lists, with their wdfs summed as a SYNONYM sums them. Longer prefixes match fewer
- * and less frequent words, and are expanded to the words themselves. */
+ * from scores of lists, with their wdfs summed as a SYNONYM sums them. Other prefixes are expanded
+ * to their KB_WILDCARD_TERMS most frequent words: a longer one matches fewer and rarer words, and
+ * a start term of one or two characters would hold nearly every section. */
 size_t kb_start_len(const char *word);
 
 typedef enum {

@@ -655,17 +655,14 @@ struct rank_job {
 	bool split_done;                    // set when the ranking ran on two threads
 };
 
-// The n best hits of what among the sections of d (those in [lo, hi] when ranged), one per
+// The n best hits of query among the sections of d (those in [lo, hi] when ranged), one per
 // collapse key, best first.
-static std::vector<page_hit> rank(const Xapian::Database &d, const kb_eq *what, const rank_job &j,
+static std::vector<page_hit> rank(const Xapian::Database &d, const Xapian::Query &query, const rank_job &j,
                                   bool ranged = false, Xapian::docid lo = 0, Xapian::docid hi = 0)
 {
 	DocRange range(lo, hi);
-	Xapian::Query query = build(what);
-	if (ranged)
-		query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&range));
 	Xapian::Enquire e(d);
-	e.set_query(query);
+	e.set_query(ranged ? Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&range)) : query);
 	// k1 above Xapian's default 1 lets a word's frequency count for more before it saturates,
 	// which is how field weights (a title word counts several times) reach the ranking; b = 0
 	// because the wdf is weighed by length already (kb_writer_add)
@@ -724,8 +721,8 @@ static bool twin_ready(kb_db *db)
 }
 
 // Whether ranking q on two threads pays. Not when it is one list, a term's, a SYNONYM's (a long
-// prefix) or every section's (filters alone): each of its postings is a candidate, and checking every candidate against the docid
-// range costs about what ranking half the candidates saves. An AND (a first pass, a phrase) or an
+// prefix) or every section's (filters alone): each of its postings is a candidate, and checking
+// every candidate against the docid range costs about what ranking half the candidates saves. An AND (a first pass, a phrase) or an
 // OR of clauses does more work per candidate, and its halves each cost little more than half.
 static bool worth_splitting(const kb_eq *q)
 {
@@ -734,32 +731,34 @@ static bool worth_splitting(const kb_eq *q)
 	return q->op != KB_EQ_TERM && q->op != KB_EQ_SYNONYM && q->op != KB_EQ_WILDCARD && q->op != KB_EQ_ALL;
 }
 
-// rank() over every section; when split, the upper half of the docids on a second thread with the
-// twin handle, and the two lists merged. Each half's best n per collapse key hold the whole's best
+// rank() of what (built: its Query, for this thread) over every section; when split, the upper
+// half of the docids on a second thread with the twin handle and a Query built there (a Query's
+// reference counts are not for two threads), and the two lists merged. Each half's best n per collapse key hold the whole's best
 // n: a key ranks in the whole as its best section does in its half, behind no more keys than there.
-static std::vector<page_hit> rank_all(kb_db *db, const kb_eq *what, rank_job &j, bool split)
+static std::vector<page_hit> rank_all(kb_db *db, const kb_eq *what, const Xapian::Query &built, rank_job &j,
+                                      bool split)
 {
 	Xapian::docid last = db->db.get_lastdocid(), mid = last / 2;
 	if (!split || !worth_splitting(what) || last < 2)
-		return rank(db->db, what, j);
+		return rank(db->db, built, j);
 	std::vector<page_hit> upper;
 	std::exception_ptr failed;
 	std::thread helper;
 	try {
 		helper = std::thread([&] {
 			try {
-				upper = rank(db->twin, what, j, true, mid + 1, last);
+				upper = rank(db->twin, build(what), j, true, mid + 1, last);
 			} catch (...) {
 				failed = std::current_exception();
 			}
 		});
 	} catch (const std::system_error &) {
-		return rank(db->db, what, j); // no thread to be had: one does it all
+		return rank(db->db, built, j); // no thread to be had: one does it all
 	}
 	j.split_done = true;
 	std::vector<page_hit> hits;
 	try {
-		hits = rank(db->db, what, j, true, 1, mid);
+		hits = rank(db->db, built, j, true, 1, mid);
 	} catch (...) {
 		helper.join();
 		throw;
@@ -811,9 +810,10 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		}
 		// The n best hits of a ranking, the first KB_BONUS_WINDOW of them ordered again with their
 		// bonuses.
-		auto best = [&](const kb_eq *what, size_t n, const std::vector<uint32_t> *skip) {
+		auto best = [&](const kb_eq *what, const Xapian::Query &built, size_t n,
+		                const std::vector<uint32_t> *skip) {
 			rank_job job{ o, n, skip, false };
-			std::vector<page_hit> hits = rank_all(db, what, job, split);
+			std::vector<page_hit> hits = rank_all(db, what, built, job, split);
 			r->split |= job.split_done;
 			add_bonus(db->db, o->bonus, o->nbonus, hits);
 			return hits;
@@ -825,12 +825,12 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		std::vector<uint32_t> seen_keys;
 		std::vector<page_hit> page;
 		if (o->first) {
-			page = best(o->first, std::max<size_t>(want, KB_BONUS_WINDOW), nullptr);
+			page = best(o->first, build(o->first), std::max<size_t>(want, KB_BONUS_WINDOW), nullptr);
 			for (const auto &h : page)
 				seen_keys.push_back(o->vals->key_of(h.did));
 		}
 		if (page.size() < want) {
-			std::vector<page_hit> rest = best(q, std::max<size_t>(want - page.size(), KB_BONUS_WINDOW),
+			std::vector<page_hit> rest = best(q, query, std::max<size_t>(want - page.size(), KB_BONUS_WINDOW),
 			                                  o->first ? &seen_keys : nullptr);
 			// a document holding every word stays above the others in score too
 			double lift = rest.empty() ? 0 : rest[0].weight;

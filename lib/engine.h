@@ -169,8 +169,8 @@ typedef struct {
  * A ranking of a query that matches at least KB_SPLIT_AT sections (50000, by the first pass's
  * estimate) runs on two threads, each over half the docids with its own handle on the file (opened
  * at the first such search), and the halves' best are merged: the same hits in the same order,
- * sooner where a second core is free. Not for a query that is one term or one SYNONYM (a prefix),
- * where checking each posting's docid costs what the split saves. */
+ * sooner where a second core is free. Not for a ranking of one list (a term, a SYNONYM, every
+ * section for filters alone), where checking each posting's docid costs what the split saves. */
 kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *opts, kb_eresult **out,
                     char **errmsg);
 /* Sets the threshold above (0: never split), for the whole process. Unset, it is KB_SPLIT_AT on a
