@@ -496,9 +496,10 @@ public:
 		for (size_t i = 0; i < counts.size(); i++)
 			counts[i].assign(v.names[i].size() + 1, 0);
 	}
-	void operator()(const Xapian::Document &doc, double) override {
+	void operator()(const Xapian::Document &doc, double) override { add(doc.get_docid()); }
+	// Counts section did (its document, once per key).
+	void add(Xapian::docid did) {
 		calls++;
-		Xapian::docid did = doc.get_docid();
 		uint32_t k = v.key_of(did);
 		if (k) {
 			if (seen[k])
@@ -511,6 +512,191 @@ public:
 				counts[i][v.val[i][did]]++;
 	}
 };
+
+// The sections a query matches, in docid order and without weights: what counting them needs.
+// Xapian's matcher does that too, but spends most of a count of a few hundred sections on what only
+// a ranking needs (a weight, a candidate item and a heap step for each section); stepping through
+// the lists here costs a fraction. Built from the plan's tree as build() builds the Query, with the
+// same matches; not for phrases and wildcards, which Xapian counts.
+class Sections {
+public:
+	static const Xapian::docid NONE = static_cast<Xapian::docid>(-1);
+	virtual ~Sections() = default;
+	// The first matching section from docid did on (did ascends from call to call), or NONE.
+	virtual Xapian::docid from(Xapian::docid did) = 0;
+	// The sections of q in db, or null when q holds a phrase or a wildcard.
+	static std::unique_ptr<Sections> of(const Xapian::Database &db, const kb_eq *q);
+};
+
+namespace {
+class NoSections : public Sections {
+	Xapian::docid from(Xapian::docid) override { return NONE; }
+};
+
+class ListSections : public Sections {
+	Xapian::PostingIterator it, end;
+	Xapian::docid cur = 0;
+public:
+	ListSections(const Xapian::Database &db, const std::string &term)
+	        : it(db.postlist_begin(term)), end(db.postlist_end(term)) {}
+	Xapian::docid from(Xapian::docid did) override
+	{
+		if (cur >= did)
+			return cur;
+		if (it != end)
+			it.skip_to(did);
+		return cur = it == end ? NONE : *it;
+	}
+};
+
+typedef std::vector<std::unique_ptr<Sections>> section_kids;
+
+class Union : public Sections {
+	section_kids kids;
+public:
+	explicit Union(section_kids k) : kids(std::move(k)) {}
+	// Takes the members of a union among k as its own: one union of many lists, not nested ones.
+	static std::unique_ptr<Sections> of(section_kids k)
+	{
+		section_kids flat;
+		for (auto &kid : k) {
+			if (Union *u = dynamic_cast<Union *>(kid.get()))
+				for (auto &member : u->kids)
+					flat.push_back(std::move(member));
+			else
+				flat.push_back(std::move(kid));
+		}
+		return std::unique_ptr<Sections>(new Union(std::move(flat)));
+	}
+	Xapian::docid from(Xapian::docid did) override
+	{
+		Xapian::docid first = NONE;
+		for (auto &k : kids)
+			first = std::min(first, k->from(did));
+		return first;
+	}
+};
+
+class Intersection : public Sections {
+	section_kids kids;
+public:
+	explicit Intersection(section_kids k) : kids(std::move(k)) {}
+	Xapian::docid from(Xapian::docid did) override
+	{
+		for (size_t i = 0; i < kids.size() && did != NONE;) {
+			Xapian::docid at = kids[i]->from(did);
+			if (at == did)
+				i++;
+			else {
+				did = at; // every kid again from there
+				i = 0;
+			}
+		}
+		return did;
+	}
+};
+
+class Difference : public Sections {
+	std::unique_ptr<Sections> kept, gone;
+public:
+	Difference(std::unique_ptr<Sections> a, std::unique_ptr<Sections> b) : kept(std::move(a)), gone(std::move(b)) {}
+	Xapian::docid from(Xapian::docid did) override
+	{
+		for (;;) {
+			did = kept->from(did);
+			if (did == NONE || gone->from(did) != did)
+				return did;
+			did++;
+		}
+	}
+};
+} // namespace
+
+std::unique_ptr<Sections> Sections::of(const Xapian::Database &db, const kb_eq *q)
+{
+	if (q->op == KB_EQ_PHRASE || q->op == KB_EQ_WILDCARD)
+		return nullptr;
+	section_kids kids;
+	for (size_t i = 0; i < q->nkids; i++) {
+		kids.push_back(of(db, q->kids[i]));
+		if (!kids.back())
+			return nullptr;
+	}
+	// a group of one is its one member (Xapian's Query simplifies so too)
+	if (kids.size() == 1 && q->op != KB_EQ_TERM && q->op != KB_EQ_ALL)
+		return std::move(kids[0]);
+	switch (q->op) {
+	case KB_EQ_TERM:
+		return std::unique_ptr<Sections>(new ListSections(db, q->term));
+	case KB_EQ_ALL:
+		return std::unique_ptr<Sections>(new ListSections(db, std::string()));
+	case KB_EQ_OR:
+	case KB_EQ_SYNONYM:
+		return Union::of(std::move(kids));
+	case KB_EQ_AND:
+		if (kids.empty())
+			break;
+		return std::unique_ptr<Sections>(new Intersection(std::move(kids)));
+	case KB_EQ_AND_MAYBE:
+	case KB_EQ_SCALE:
+		if (kids.empty())
+			break;
+		return std::move(kids[0]);
+	case KB_EQ_FILTER:
+		if (kids.empty())
+			break;
+		return std::unique_ptr<Sections>(new Intersection(std::move(kids)));
+	case KB_EQ_AND_NOT:
+		if (kids.empty())
+			break;
+		if (kids.size() == 1)
+			return std::move(kids[0]);
+		{
+			std::unique_ptr<Sections> kept = std::move(kids[0]);
+			kids.erase(kids.begin());
+			return std::unique_ptr<Sections>(new Difference(std::move(kept), Union::of(std::move(kids))));
+		}
+	case KB_EQ_PHRASE:
+	case KB_EQ_WILDCARD:
+		break;
+	}
+	return std::unique_ptr<Sections>(new NoSections);
+}
+
+// How many documents have their first section of m after docid last, up to top: looked for in each
+// of KB_STRATA equal parts of that range, where the first KB_PROBE documents found, and where the
+// next one starts, give that part's density (or its count, when it holds no more). Sampled by part
+// because documents are indexed folder by folder: a query for FAQs matches a stretch of docids, not
+// a steady share of them. Counted by document, not section: a document's sections come in a row,
+// so its matching sections bunch together and would overstate how many there are.
+static const Xapian::docid KB_STRATA = 8;
+static const size_t KB_PROBE = 8;
+
+static double documents_after(Sections &m, const kb_docvals &v, Xapian::docid last, Xapian::docid top)
+{
+	double n = 0;
+	for (Xapian::docid s = 0; top > last && s < KB_STRATA; s++) {
+		Xapian::docid a = last + 1 + (top - last) * s / KB_STRATA, b = last + (top - last) * (s + 1) / KB_STRATA;
+		uint32_t prev = v.key_of(a - 1); // a document across a boundary counts where it starts
+		size_t found = 0;
+		Xapian::docid did = a, next = 0; // next: where the document after the first KB_PROBE starts
+		while (a <= b && (did = m.from(did)) != Sections::NONE && did <= b) {
+			uint32_t k = v.key_of(did);
+			if (!k || k != prev) {
+				if (found == KB_PROBE) {
+					next = did;
+					break;
+				}
+				found++;
+				prev = k;
+			}
+			did++;
+		}
+		n += next ? static_cast<double>(found) * static_cast<double>(b - a + 1) / static_cast<double>(next - a)
+		          : static_cast<double>(found);
+	}
+	return n;
+}
 
 // Turns away the sections of documents that already have a hit (by their collapse key).
 class NotTheseKeys : public Xapian::MatchDecider {
@@ -789,24 +975,39 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		Xapian::Query query = build(q);
 		// Total and facets come from a first pass without weights, over up to KB_CHECK_AT_LEAST (500)
 		// sections in index order: below that it sees every match, so both are exact (always, for a
-		// curated corpus of this size), and above it they become estimates (the sections Xapian
-		// estimates, times the documents per section seen so far). The ranking pass then needs to
-		// look at no more sections than Xapian's weight bounds require for the page.
+		// curated corpus of this size); above it the facets are those of the window, and the total
+		// is the window's documents and an estimate of those after it (documents_after(), or for
+		// a query with a phrase or a wildcard, Xapian's estimate of the sections times the
+		// documents per section seen). The ranking pass then needs to look at no more sections than
+		// Xapian's weight bounds require for the page.
 		FacetSpy spy(*o->vals);
 		bool split = false;
 		{
-			Xapian::Enquire count(db->db);
-			count.set_query(query);
-			count.set_weighting_scheme(Xapian::BoolWeight());
-			count.add_matchspy(&spy);
-			Xapian::MSet cm = count.get_mset(0, 0, KB_CHECK_AT_LEAST);
+			double estimated = 0; // sections
+			std::unique_ptr<Sections> matching = Sections::of(db->db, q);
+			if (matching) {
+				Xapian::docid did = 1, last = 0;
+				while (spy.calls < KB_CHECK_AT_LEAST && (did = matching->from(did)) != Sections::NONE) {
+					spy.add(did);
+					last = did++;
+				}
+				estimated = spy.calls; // all of them, unless the window is full
+				if (spy.calls >= KB_CHECK_AT_LEAST)
+					estimated = (spy.distinct() + documents_after(*matching, *o->vals, last, db->db.get_lastdocid())) *
+					            static_cast<double>(spy.calls) / static_cast<double>(spy.distinct());
+			} else {
+				Xapian::Enquire count(db->db);
+				count.set_query(query);
+				count.set_weighting_scheme(Xapian::BoolWeight());
+				count.add_matchspy(&spy);
+				estimated = count.get_mset(0, 0, KB_CHECK_AT_LEAST).get_matches_estimated();
+			}
 			r->total = spy.distinct();
 			if (spy.calls >= KB_CHECK_AT_LEAST)
 				r->total = std::max<size_t>(r->total, static_cast<size_t>(
-				        static_cast<double>(cm.get_matches_estimated()) * static_cast<double>(spy.distinct()) /
-				        static_cast<double>(spy.calls)));
+				        estimated * static_cast<double>(spy.distinct()) / static_cast<double>(spy.calls)));
 			size_t at = split_at();
-			split = at && cm.get_matches_estimated() >= at && twin_ready(db);
+			split = at && estimated >= at && twin_ready(db);
 		}
 		// The n best hits of a ranking, the first KB_BONUS_WINDOW of them ordered again with their
 		// bonuses.

@@ -25,13 +25,9 @@ static bool keyed(int i)
 
 static void add_lone(kb_writer *w, const char *term, const char *key)
 {
-	kb_wdoc *d = kb_wdoc_new();
-	kb_wdoc_posting(d, term, 0, 1);
-	kb_wdoc_posting(d, "filler", 1, 1);
-	kb_wdoc_value(d, KB_SLOT_KEY, key);
-	kb_wdoc_value(d, KB_SLOT_DATA, key);
-	kb_writer_add(w, d, NULL);
-	kb_wdoc_free(d);
+	static const unsigned slots[] = { KB_SLOT_KEY, KB_SLOT_DATA };
+	const char *values[] = { key, key };
+	test_add_section(w, &term, 1, slots, values, 2);
 }
 
 static kb_db *make_index(void)
@@ -213,9 +209,6 @@ int main(void)
 		kb_docvals_unref(vals);
 	}
 	kb_db_close(one);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	test_dir_remove(dir);
 	TEST_END();
 }

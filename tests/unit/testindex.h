@@ -20,6 +20,15 @@ static inline bool test_dir(char *dir)
 	return false;
 }
 
+/* Removes the folder dir and what it holds, saying so when it cannot. */
+static inline void test_dir_remove(const char *dir)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
 /* A writer on a new database in the folder dir/name.db, for test_index_end(); NULL on failure. */
 static inline kb_writer *test_index_begin(const char *dir, const char *name)
 {
@@ -40,6 +49,21 @@ static inline kb_db *test_index_end(kb_writer *w, const char *dir, const char *n
 	if (kb_compact_single(sub, file, NULL) != KB_OK || kb_db_open(file, &db, NULL) != KB_OK)
 		return NULL;
 	return db;
+}
+
+/* Adds to w a section of the words terms[0..n) at positions 0.. (wdf 1) and "filler" after them,
+ * with the value values[k] in slot slots[k] for k < nvalues. */
+static inline void test_add_section(kb_writer *w, const char *const *terms, size_t n, const unsigned *slots,
+                                    const char *const *values, size_t nvalues)
+{
+	kb_wdoc *d = kb_wdoc_new();
+	for (size_t k = 0; k < n; k++)
+		kb_wdoc_posting(d, terms[k], (unsigned)k, 1);
+	kb_wdoc_posting(d, "filler", (unsigned)n, 1);
+	for (size_t k = 0; k < nvalues; k++)
+		kb_wdoc_value(d, slots[k], values[k]);
+	kb_writer_add(w, d, NULL);
+	kb_wdoc_free(d);
 }
 
 /* The index of docs[0..n), the file dir/name (built in the folder dir/name.db); NULL on failure. */
