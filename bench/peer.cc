@@ -9,13 +9,14 @@
 //       source; the document id as a value; as data the id, section, title and the section's text.
 //       It is committed, then compacted into the single file DB_FILE, as atmp-index does.
 //       Prints "index_s compact_s docs sections bytes" on stdout.
-//   peer query DB_FILE QUERIES [--rounds N] [--max-seconds M] [--threads T --seconds S]
+//   peer query DB_FILE QUERIES [--rounds N] [--max-seconds M] [--samples FILE] [--threads T --seconds S]
 //       QueryParser (Stem("danish"), STEM_SOME, its default OR, wildcards, phrases, type:/lang:/
 //       tag:/source: filters; no collapsing, facets, snippets or synonyms) over each query of
 //       QUERIES (CATEGORY<TAB>QUERY a line), the top 10 fetched with their data. Latency mode
 //       (default) runs every query N times after one warm-up round (fewer rounds, at least one,
 //       once M seconds have passed) and prints one line per category and one for "all":
-//       "CATEGORY n p50_us p99_us mean_us". Throughput mode runs T threads (one database handle
+//       "CATEGORY n p50_us p99_us mean_us", and with --samples appends every timing to FILE as
+//       "CATEGORY<TAB>us" (as qbench does). Throughput mode runs T threads (one database handle
 //       each) through the mix for S seconds and prints "qps Q".
 #include <xapian.h>
 
@@ -238,7 +239,7 @@ static double pct(std::vector<double> v, double p)
 }
 
 static int do_query(const std::string &dbfile, const std::string &qfile, unsigned rounds,
-                    unsigned threads, double seconds, double max_seconds)
+                    unsigned threads, double seconds, double max_seconds, const std::string &samples)
 {
 	std::vector<Query> qs = read_queries(qfile);
 	if (threads) {
@@ -264,6 +265,14 @@ static int do_query(const std::string &dbfile, const std::string &qfile, unsigne
 	Searcher s(dbfile);
 	for (auto &q : qs) s.run(q.text); // warm-up: caches, as a daemon that has run a while
 	std::map<std::string, std::vector<double>> by;
+	std::ofstream log;
+	if (!samples.empty()) {
+		log.open(samples, std::ios::app);
+		if (!log) {
+			std::cerr << "peer: cannot append to " << samples << "\n";
+			return 1;
+		}
+	}
 	auto start = clk::now();
 	auto elapsed = [&] { return std::chrono::duration<double>(clk::now() - start).count(); };
 	for (unsigned r = 0; r < rounds && (r == 0 || elapsed() < max_seconds); r++)
@@ -273,6 +282,8 @@ static int do_query(const std::string &dbfile, const std::string &qfile, unsigne
 			std::chrono::duration<double, std::micro> us = clk::now() - t0;
 			by[q.cat].push_back(us.count());
 			by["all"].push_back(us.count());
+			if (log.is_open())
+				log << q.cat << '\t' << us.count() << '\n';
 		}
 	for (auto &[cat, v] : by) {
 		double sum = 0;
@@ -291,16 +302,19 @@ int main(int argc, char **argv)
 		if (cmd == "query" && argc >= 4) {
 			unsigned rounds = 5, threads = 0;
 			double seconds = 5, max_seconds = 1e9;
+			std::string samples;
 			for (int i = 4; i + 1 < argc; i += 2) {
 				if (!strcmp(argv[i], "--rounds")) rounds = unsigned(std::stoul(argv[i + 1]));
 				else if (!strcmp(argv[i], "--threads")) threads = unsigned(std::stoul(argv[i + 1]));
 				else if (!strcmp(argv[i], "--seconds")) seconds = std::stod(argv[i + 1]);
 				else if (!strcmp(argv[i], "--max-seconds")) max_seconds = std::stod(argv[i + 1]);
+				else if (!strcmp(argv[i], "--samples")) samples = argv[i + 1];
 			}
-			return do_query(argv[2], argv[3], rounds, threads, seconds, max_seconds);
+			return do_query(argv[2], argv[3], rounds, threads, seconds, max_seconds, samples);
 		}
 		std::cerr << "usage: peer index CORPUS_DIR DB_FILE\n"
-		             "       peer query DB_FILE QUERIES [--rounds N] [--max-seconds M] [--threads T --seconds S]\n";
+		             "       peer query DB_FILE QUERIES [--rounds N] [--max-seconds M] [--samples FILE] "
+		             "[--threads T --seconds S]\n";
 		return 2;
 	} catch (const Xapian::Error &e) {
 		std::cerr << "peer: " << e.get_description() << "\n";

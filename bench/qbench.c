@@ -1,6 +1,7 @@
 /* qbench — atmp-kb's search in process: the library the daemon runs, without HTTP.
  *
- *   qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--each 1] [--threads T --seconds S]
+ *   qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--each 1] [--samples FILE]
+ *          [--threads T --seconds S]
  *
  * QUERIES has CATEGORY<TAB>QUERY a line ('#' comments). Every query goes through kb_search_check()
  * and kb_search_answer() with limit 10, as GET /api/search?q=... does, and its JSON text is freed.
@@ -8,7 +9,9 @@
  * once M seconds have passed), timing each call, and prints a line per category and one for "all":
  * "CATEGORY n p50_us p99_us mean_us". Throughput mode runs T threads, one kb_searcher each (as the
  * daemon keeps one per thread), through the mix for S seconds and prints "qps Q". With --each 1 the
- * latency mode also prints "each p50_us QUERY" a query, to find which ones a change helps or hurts.
+ * latency mode also prints "each p50_us QUERY" a query, to find which ones a change helps or hurts;
+ * with --samples FILE it appends every timing to FILE as "CATEGORY<TAB>us", so that runs taking
+ * turns with the peer's can be summed up together (bench/latency.py).
  * Not product code: bench/ only. */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -128,13 +131,15 @@ static void report(const char *cat, double *v, size_t n)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--each 1] [--threads T --seconds S]\n");
+		fprintf(stderr, "usage: qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--each 1] [--samples FILE] "
+		                "[--threads T --seconds S]\n");
 		return 2;
 	}
 	db_path = argv[1];
 	load_queries(argv[2]);
 	unsigned rounds = 5, threads = 0, each = 0;
 	double seconds = 5, max_seconds = 1e9;
+	const char *samples = NULL;
 	for (int i = 3; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--rounds"))
 			rounds = (unsigned)atoi(argv[i + 1]);
@@ -146,6 +151,8 @@ int main(int argc, char **argv)
 			each = (unsigned)atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--max-seconds"))
 			max_seconds = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--samples"))
+			samples = argv[i + 1];
 	}
 	if (threads) {
 		pthread_t *t = calloc(threads, sizeof *t);
@@ -174,8 +181,18 @@ int main(int argc, char **argv)
 			all[k] = now_us() - t0;
 			cats[k] = qs[i].cat;
 		}
-	/* per category, in the order they first appear in the file */
 	n = k;
+	if (samples) {
+		FILE *f = fopen(samples, "a");
+		if (!f) {
+			perror(samples);
+			return 1;
+		}
+		for (size_t j = 0; j < n; j++)
+			fprintf(f, "%s\t%.1f\n", cats[j], all[j]);
+		fclose(f);
+	}
+	/* per category, in the order they first appear in the file */
 	for (size_t i = 0; i < nq; i++) {
 		bool first = true;
 		for (size_t j = 0; j < i; j++)

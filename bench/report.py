@@ -236,8 +236,9 @@ def build(r):
     w("## Queries in process")
     w("")
     w("The mix of `bench/queries.tsv` (single words, two words, phrases, prefixes, typos, questions, "
-      "filters), limit 10; after one warm-up pass, every query 5 times (fewer at the largest size "
-      "when 20 s have passed). atmp-kb: `kb_search_run` (`bench/qbench.c`, linked with "
+      "filters), limit 10; every query 5 times, each round after a warm-up pass (up to 10k "
+      "documents atmp-kb and the peer take turns, a round each; at the largest size each runs its "
+      "rounds in one go, fewer when 20 s have passed). atmp-kb: `kb_search_run` (`bench/qbench.c`, linked with "
       "libatmpkb.a): synonyms, graded forms, corrections, collapsing, snippets, facets and exact "
       "totals. Peer: QueryParser + Stem(\"danish\") + Enquire, top 10 with their data "
       "(`bench/peer.cc`). Latency in ms; throughput with one thread (and one searcher) per core.")
