@@ -524,6 +524,10 @@ public:
 	virtual ~Sections() = default;
 	// The first matching section from docid did on (did ascends from call to call), or NONE.
 	virtual Xapian::docid from(Xapian::docid did) = 0;
+	// At most how many sections match (from the lists' lengths; looked up when asked), and whether
+	// exactly that many do.
+	virtual double most() const = 0;
+	virtual bool exact() const { return false; }
 	// The sections of q in db, or null when q holds a phrase or a wildcard.
 	static std::unique_ptr<Sections> of(const Xapian::Database &db, const kb_eq *q);
 };
@@ -531,14 +535,19 @@ public:
 namespace {
 class NoSections : public Sections {
 	Xapian::docid from(Xapian::docid) override { return NONE; }
+	double most() const override { return 0; }
 };
 
 class ListSections : public Sections {
+	const Xapian::Database &db;
+	std::string term;
 	Xapian::PostingIterator it, end;
 	Xapian::docid cur = 0;
 public:
-	ListSections(const Xapian::Database &db, const std::string &term)
-	        : it(db.postlist_begin(term)), end(db.postlist_end(term)) {}
+	ListSections(const Xapian::Database &d, const std::string &t)
+	        : db(d), term(t), it(d.postlist_begin(t)), end(d.postlist_end(t)) {}
+	double most() const override { return term.empty() ? db.get_doccount() : db.get_termfreq(term); }
+	bool exact() const override { return true; }
 	Xapian::docid from(Xapian::docid did) override
 	{
 		if (cur >= did)
@@ -575,6 +584,13 @@ public:
 			first = std::min(first, k->from(did));
 		return first;
 	}
+	double most() const override
+	{
+		double n = 0;
+		for (auto &k : kids)
+			n += k->most();
+		return n;
+	}
 };
 
 class Intersection : public Sections {
@@ -594,6 +610,13 @@ public:
 		}
 		return did;
 	}
+	double most() const override
+	{
+		double n = kids.empty() ? 0 : kids[0]->most();
+		for (auto &k : kids)
+			n = std::min(n, k->most());
+		return n;
+	}
 };
 
 class Difference : public Sections {
@@ -609,6 +632,7 @@ public:
 			did++;
 		}
 	}
+	double most() const override { return kept->most(); }
 };
 } // namespace
 
@@ -663,20 +687,27 @@ std::unique_ptr<Sections> Sections::of(const Xapian::Database &db, const kb_eq *
 	return std::unique_ptr<Sections>(new NoSections);
 }
 
-// How many documents have their first section of m after docid last, up to top: looked for in each
-// of KB_STRATA equal parts of that range, where the first KB_PROBE documents found, and where the
-// next one starts, give that part's density (or its count, when it holds no more). Sampled by part
+// What follows docid last, up to top, in the sections of m: KB_STRATA equal parts of that range
+// are sampled, each from its start. Its first KB_PROBE documents, and where the next one starts,
+// give that part's density of documents (or its count, when it holds no more). Sampled by part
 // because documents are indexed folder by folder: a query for FAQs matches a stretch of docids, not
 // a steady share of them. Counted by document, not section: a document's sections come in a row,
 // so its matching sections bunch together and would overstate how many there are.
 static const Xapian::docid KB_STRATA = 8;
 static const size_t KB_PROBE = 8;
 
-static double documents_after(Sections &m, const kb_docvals &v, Xapian::docid last, Xapian::docid top)
+struct after_window {
+	double documents = 0;                            // estimated from the parts' densities
+	size_t sampled_documents = 0, sampled_sections = 0; // what the samples held
+};
+
+static after_window sample_after(Sections &m, const kb_docvals &v, Xapian::docid last, Xapian::docid top)
 {
-	double n = 0;
-	for (Xapian::docid s = 0; top > last && s < KB_STRATA; s++) {
-		Xapian::docid a = last + 1 + (top - last) * s / KB_STRATA, b = last + (top - last) * (s + 1) / KB_STRATA;
+	after_window w;
+	uint64_t span = top > last ? top - last : 0; // in 64 bits: span * s must not wrap
+	for (Xapian::docid s = 0; span && s < KB_STRATA; s++) {
+		Xapian::docid a = static_cast<Xapian::docid>(last + 1 + span * s / KB_STRATA),
+		              b = static_cast<Xapian::docid>(last + span * (s + 1) / KB_STRATA);
 		uint32_t prev = v.key_of(a - 1); // a document across a boundary counts where it starts
 		size_t found = 0;
 		Xapian::docid did = a, next = 0; // next: where the document after the first KB_PROBE starts
@@ -690,12 +721,15 @@ static double documents_after(Sections &m, const kb_docvals &v, Xapian::docid la
 				found++;
 				prev = k;
 			}
+			if (found)
+				w.sampled_sections++;
 			did++;
 		}
-		n += next ? static_cast<double>(found) * static_cast<double>(b - a + 1) / static_cast<double>(next - a)
-		          : static_cast<double>(found);
+		w.sampled_documents += found;
+		w.documents += next ? static_cast<double>(found) * static_cast<double>(b - a + 1) / static_cast<double>(next - a)
+		                    : static_cast<double>(found);
 	}
-	return n;
+	return w;
 }
 
 // Turns away the sections of documents that already have a hit (by their collapse key).
@@ -976,7 +1010,7 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		// Total and facets come from a first pass without weights, over up to KB_CHECK_AT_LEAST (500)
 		// sections in index order: below that it sees every match, so both are exact (always, for a
 		// curated corpus of this size); above it the facets are those of the window, and the total
-		// is the window's documents and an estimate of those after it (documents_after(), or for
+		// is the window's documents and an estimate of those after it (sample_after(), or for
 		// a query with a phrase or a wildcard, Xapian's estimate of the sections times the
 		// documents per section seen). The ranking pass then needs to look at no more sections than
 		// Xapian's weight bounds require for the page.
@@ -992,9 +1026,18 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 					last = did++;
 				}
 				estimated = spy.calls; // all of them, unless the window is full
-				if (spy.calls >= KB_CHECK_AT_LEAST)
-					estimated = (spy.distinct() + documents_after(*matching, *o->vals, last, db->db.get_lastdocid())) *
-					            static_cast<double>(spy.calls) / static_cast<double>(spy.distinct());
+				if (spy.calls >= KB_CHECK_AT_LEAST) {
+					after_window w = sample_after(*matching, *o->vals, last, db->db.get_lastdocid());
+					double sections = std::max(0.0, matching->most() - static_cast<double>(spy.calls));
+					// a single list knows its length: then only the documents per section are sampled;
+					// else no more documents than sections, whatever the samples say
+					double after = matching->exact() && w.sampled_sections
+					                       ? sections * static_cast<double>(w.sampled_documents) /
+					                                 static_cast<double>(w.sampled_sections)
+					                       : std::min(w.documents, sections);
+					estimated = (static_cast<double>(spy.distinct()) + after) * static_cast<double>(spy.calls) /
+					            static_cast<double>(spy.distinct());
+				}
 			} else {
 				Xapian::Enquire count(db->db);
 				count.set_query(query);

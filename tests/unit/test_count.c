@@ -59,7 +59,8 @@ static kb_db *small_index(void)
 #define NBIG 4000
 
 /* The big index: documents 0..1999 one section each, the others four; "w" in every section, "x"
- * in the documents 3000..3499 only (a stretch of docids, as a folder of one type is). */
+ * in the documents 3000..3499 only (a stretch of docids, as a folder of one type is), "y" in the
+ * first 520 (20 past the first 500 sections, then none: a sample from there finds them dense). */
 static kb_db *big_index(void)
 {
 	kb_writer *w = test_index_begin(dir, "big");
@@ -69,8 +70,8 @@ static kb_db *big_index(void)
 		char key[16];
 		snprintf(key, sizeof key, "b%04d", i);
 		for (int s = 0; s < (i < NBIG / 2 ? 1 : 4); s++) {
-			const char *terms[] = { "w", "x" };
-			add_section(w, key, "guidance", terms, i >= 3000 && i < 3500 ? 2 : 1);
+			const char *terms[] = { "w", i < 520 ? "y" : "x" };
+			add_section(w, key, "guidance", terms, (i >= 3000 && i < 3500) || i < 520 ? 2 : 1);
 		}
 	}
 	return test_index_end(w, dir, "big");
@@ -186,6 +187,10 @@ static void big_cases(kb_db *db, const kb_docvals *vals)
 	/* all of x's documents lie past the first 500 sections */
 	estimate(db, vals, t("x"), 500, "x");
 	estimate(db, vals, node(KB_EQ_AND_NOT, t("w"), t("x")), NBIG - 500, "w AND_NOT x");
+	/* never more documents than sections hold the word: for one word its list's length, for
+	 * more the shortest list of an AND */
+	estimate(db, vals, t("y"), 520, "y");
+	estimate(db, vals, node(KB_EQ_AND, t("y"), t("w")), 520, "y AND w");
 }
 
 int main(void)
