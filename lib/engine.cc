@@ -721,8 +721,7 @@ static after_window sample_after(Sections &m, const kb_docvals &v, Xapian::docid
 				found++;
 				prev = k;
 			}
-			if (found)
-				w.sampled_sections++;
+			w.sampled_sections++; // a document's rest from before a counts too, as its start did before
 			did++;
 		}
 		w.sampled_documents += found;
