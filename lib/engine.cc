@@ -342,11 +342,17 @@ kb_status kb_writer_delete(kb_writer *w, const char *term, char **errmsg)
 	KB_CATCH(errmsg, "delete")
 }
 
+// Blocks of 16 KiB, not Xapian's 8: every posting list a search opens is a walk down the B-tree and
+// a block read for each level, and each cursor reads its blocks again. With larger blocks the tree
+// is lower and a search reads a third fewer blocks (68 → 45 a query of the bench mix at 1k, p50
+// −4% there, no change at 10k and 100k; 32 and 64 KiB were slower again, each read copying more).
+static const unsigned KB_BLOCK_SIZE = 16384;
+
 kb_status kb_compact_single(const char *dir, const char *dst, char **errmsg)
 {
 	try {
 		Xapian::Database db(dir);
-		db.compact(dst, Xapian::DBCOMPACT_SINGLE_FILE);
+		db.compact(dst, Xapian::DBCOMPACT_SINGLE_FILE, KB_BLOCK_SIZE);
 		return KB_OK;
 	}
 	KB_CATCH(errmsg, dst)
