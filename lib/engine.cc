@@ -664,6 +664,7 @@ std::unique_ptr<Sections> Sections::of(const Xapian::Database &db, const kb_eq *
 	case KB_EQ_SYNONYM:
 		return Union::of(std::move(kids));
 	case KB_EQ_AND:
+	case KB_EQ_FILTER:
 		if (kids.empty())
 			break;
 		return std::unique_ptr<Sections>(new Intersection(std::move(kids)));
@@ -672,15 +673,9 @@ std::unique_ptr<Sections> Sections::of(const Xapian::Database &db, const kb_eq *
 		if (kids.empty())
 			break;
 		return std::move(kids[0]);
-	case KB_EQ_FILTER:
-		if (kids.empty())
-			break;
-		return std::unique_ptr<Sections>(new Intersection(std::move(kids)));
 	case KB_EQ_AND_NOT:
 		if (kids.empty())
 			break;
-		if (kids.size() == 1)
-			return std::move(kids[0]);
 		{
 			std::unique_ptr<Sections> kept = std::move(kids[0]);
 			kids.erase(kids.begin());
@@ -714,10 +709,12 @@ static after_window sample_after(Sections &m, const kb_docvals &v, Xapian::docid
 	for (Xapian::docid s = 0; span && s < KB_STRATA; s++) {
 		Xapian::docid a = static_cast<Xapian::docid>(last + 1 + span * s / KB_STRATA),
 		              b = static_cast<Xapian::docid>(last + span * (s + 1) / KB_STRATA);
+		if (a > b)
+			continue; // fewer docids than parts: this one is empty
 		uint32_t prev = v.key_of(a - 1); // a document across a boundary counts where it starts
 		size_t found = 0;
 		Xapian::docid did = a, next = 0; // next: where the document after the first KB_PROBE starts
-		while (a <= b && (did = m.from(did)) != Sections::NONE && did <= b) {
+		while ((did = m.from(did)) != Sections::NONE && did <= b) {
 			uint32_t k = v.key_of(did);
 			if (!k || k != prev) {
 				if (found == KB_PROBE) {
