@@ -319,7 +319,7 @@ static void unit_clear(unit *u)
 	free(u->words);
 }
 
-static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop);
+static void clause_queries(struct ctx *c, unit *units, size_t n, bool drop_stop, kb_eq *out);
 
 /* The words of the index starting with prefix, as one word: a prefix of KB_START_CHARS characters
  * is the one start term that stands for all of them (analyzer.h); a longer one is expanded here
@@ -346,9 +346,15 @@ static kb_eq *unit_query(struct ctx *c, const unit *u, bool drop_stop)
 {
 	const kb_qnode *nd = u->node;
 	if (nd->kind == KB_QN_OR) {
+		/* each alternative is planned as the query of it alone would be (its synonyms too), so
+		 * "a OR b" finds what "a" and "b" find */
 		kb_eq *q = kb_eq_new(KB_EQ_OR);
-		for (size_t i = 0; i < nd->nkids; i++)
-			kb_eq_add(q, node_query(c, nd->kids[i], false));
+		for (size_t i = 0; i < nd->nkids; i++) {
+			unit alt;
+			unit_words(c, nd->kids[i], &alt);
+			clause_queries(c, &alt, 1, false, q);
+			unit_clear(&alt);
+		}
 		if (q->nkids == 0) {
 			kb_eq_free(q);
 			return NULL;
@@ -372,15 +378,6 @@ static kb_eq *unit_query(struct ctx *c, const unit *u, bool drop_stop)
 		return word_query(c, u->words[0], nd->kind == KB_QN_WORDS ? nd->text : u->words[0]);
 	}
 	return phrase_query(c, u->words, u->n);
-}
-
-static kb_eq *node_query(struct ctx *c, const kb_qnode *nd, bool drop_stop)
-{
-	unit u;
-	unit_words(c, nd, &u);
-	kb_eq *q = unit_query(c, &u, drop_stop);
-	unit_clear(&u);
-	return q;
 }
 
 /* Adds to the OR `into` the other terms of synonym group g than the one matched (typed as text,
@@ -515,15 +512,10 @@ static bool only_stopwords(const unit *units, size_t n)
 	return true;
 }
 
-/* The positive clauses' queries, with synonym groups recognised across neighbouring clauses. */
-static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
+/* The queries of the clauses units[0..n), one each into out (or one for several that together are a
+ * synonym term or a compound typed apart), with synonym groups recognised across neighbours. */
+static void clause_queries(struct ctx *c, unit *units, size_t n, bool drop_stop, kb_eq *out)
 {
-	unit *units = kb_xcalloc(pq->nclauses + 1, sizeof *units);
-	size_t n = 0;
-	for (size_t i = 0; i < pq->nclauses; i++)
-		if (!pq->clauses[i]->negated)
-			unit_words(c, pq->clauses[i], &units[n++]);
-	bool drop_stop = !only_stopwords(units, n);
 	for (size_t i = 0; i < n;) {
 		const kb_syngroup *g = NULL;
 		size_t term = 0, k = 0;
@@ -554,6 +546,17 @@ static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
 			i++;
 		}
 	}
+}
+
+/* The positive clauses' queries. */
+static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
+{
+	unit *units = kb_xcalloc(pq->nclauses + 1, sizeof *units);
+	size_t n = 0;
+	for (size_t i = 0; i < pq->nclauses; i++)
+		if (!pq->clauses[i]->negated)
+			unit_words(c, pq->clauses[i], &units[n++]);
+	clause_queries(c, units, n, !only_stopwords(units, n), out);
 	for (size_t i = 0; i < n; i++)
 		unit_clear(&units[i]);
 	free(units);

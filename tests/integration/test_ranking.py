@@ -163,3 +163,37 @@ def test_a_very_long_section_keeps_its_words_weighed_down_and_its_phrases(very_l
     assert res["hits"][0]["score"] > 2 * res["hits"][1]["score"], res["hits"]
     _, res = very_long.search('"særlig ordning"', limit=10)
     assert ids(res) == ["huge"], ids(res)
+
+
+# ---- OR: each alternative finds what it finds alone (INTERFACE: "a OR b | either") ----
+# Pairs on the bundled corpus where an alternative finds documents only through its synonyms
+# (medicinrådet meets "Danish Medicines Council's"; DKMA, TEP, GTMP and HTAR are acronyms in
+# synonyms.txt; a phrase and "CAR-T" may be a synonym term; Medicinrådt has the stem of one), a
+# prefix, a correction or a translation.
+OR_QUERIES = [
+    ("amgros", "medicinrådet"),
+    ("DKMA", "EudraLex"),
+    ("TEP", "Arbejdstilsynet"),
+    ("GTMP", '"kliniske kvalitetsdatabaser"'),
+    ("HTAR", "1394/2007"),
+    ('"danish medicines council"', '"kvalificeret person"'),
+    ("CAR-T", '"avancerede terapier"'),
+    ("bivirkningerne", "amgros"),
+    ("Medicinrådt", "blødersygdom"),
+    ("gen*", "hopsital"),
+    ("amgros", "medicinrådet", "DKMA"),
+]
+
+
+def all_ids(daemon, q):
+    status, res = daemon.search(q, limit=100)
+    assert status == 200, res
+    got = {h["id"] for h in res["hits"]}
+    assert len(got) == res["total"], (q, res["total"])  # the limit covers every hit
+    return got
+
+
+@pytest.mark.parametrize("alternatives", OR_QUERIES, ids=" OR ".join)
+def test_or_finds_the_union_of_what_each_alternative_finds_alone(daemon, alternatives):
+    union = set().union(*(all_ids(daemon, a) for a in alternatives))
+    assert all_ids(daemon, " OR ".join(alternatives)) == union
