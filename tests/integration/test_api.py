@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from common import prog, run
 from conftest import corpus_text
 
 
@@ -254,3 +255,13 @@ def test_facets_are_ordered_by_count_then_value(daemon):
     for counts in res["facets"].values():
         pairs = list(counts.items())
         assert pairs == sorted(pairs, key=lambda kv: (-kv[1], kv[0]))
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1:99999", "127.0.0.1:65536", "127.0.0.1:abc", "127.0.0.1:-1",
+                                   "127.0.0.1:", ":18190", "nonsense", "127.0.0.1:http"])
+def test_a_malformed_listen_address_is_bad_usage(index_db, value):
+    # a port above 65535 used to wrap around to another port, and the other forms exited 1
+    r = run([prog("atmp-searchd"), "--db", index_db, "--listen", value], timeout=10)
+    assert r.returncode == 2, (value, r.returncode, r.stderr)
+    assert r.stderr.startswith("atmp-searchd: --listen '%s': want HOST:PORT with a port from 0 to 65535" % value), \
+        r.stderr
