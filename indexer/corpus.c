@@ -101,15 +101,40 @@ static bool read_file(const char *path, char **text, size_t *len, kb_problems *p
 	return true;
 }
 
+/* The offset of the first byte of s (n bytes) that is not well-formed UTF-8 or is a NUL byte; n when
+ * there is none. */
+static size_t utf8_bad_at(const char *s, size_t n)
+{
+	size_t i = 0, k;
+	while (i < n && s[i] != '\0' && (k = kb_utf8_char(s + i, n - i)))
+		i += k;
+	return i;
+}
+
+/* Notes that d is not UTF-8 text, at the line of its first bad byte; false when it is text. */
+static bool not_utf8(kb_cdoc *d)
+{
+	size_t bad = utf8_bad_at(d->text, d->len);
+	if (bad == d->len)
+		return false;
+	unsigned line = 1;
+	for (const char *p = d->text; (p = memchr(p, '\n', (size_t)(d->text + bad - p))); p++)
+		line++;
+	unsigned char b = (unsigned char)d->text[bad];
+	if (b)
+		kb_problems_add(&d->probs, line, "not a UTF-8 text file (byte 0x%02X is not UTF-8)", b);
+	else
+		kb_problems_add(&d->probs, line, "not a UTF-8 text file (a NUL byte)");
+	return true;
+}
+
 static void load_doc(const char *root, kb_cdoc *d)
 {
 	char *full = join(root, d->path);
 	d->id = kb_xstrndup(d->path, strlen(d->path) - 3);
 	if (read_file(full, &d->text, &d->len, &d->probs)) {
 		d->hash = kb_hash64(d->text, d->len);
-		if (memchr(d->text, '\0', d->len) || !kb_utf8_valid(d->text, d->len)) {
-			kb_problems_add(&d->probs, 0, "not a UTF-8 text file");
-		} else {
+		if (!not_utf8(d)) {
 			size_t before = d->probs.n;
 			kb_meta_parse(d->text, d->len, &d->meta, &d->probs);
 			/* links are relative to the file, so they resolve against its path, whatever its id */
@@ -129,20 +154,6 @@ static int cmp_problem(const void *a, const void *b)
 {
 	const kb_problem *x = a, *y = b;
 	return (x->line > y->line) - (x->line < y->line);
-}
-
-/* The line of a front-matter key ("id"), for messages about its value; 0 when not found. */
-static unsigned key_line(const kb_cdoc *d, const char *key)
-{
-	size_t kl = strlen(key);
-	unsigned line = 1;
-	for (const char *s = d->text; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL, line++) {
-		if (line > 1 && strncmp(s, "---", 3) == 0)
-			break;
-		if (strncmp(s, key, kl) == 0 && s[kl] == ':')
-			return line;
-	}
-	return 0;
 }
 
 /* The documents in order of a key, then of their place in the corpus: lookups for the checks
@@ -187,19 +198,55 @@ static size_t order_find(const order *o, const char *key)
 	return lo < o->c->ndocs && strcmp(key_of(o, o->v[lo]), key) == 0 ? o->v[lo] : SIZE_MAX;
 }
 
+/* Does d hold its id by its path: no 'id' key, or one that says the path without ".md"? */
+static bool owns_id(const kb_cdoc *d)
+{
+	size_t n = strlen(d->path) - 3;
+	return strlen(d->id) == n && strncmp(d->id, d->path, n) == 0;
+}
+
+/* Settles n > 1 documents (indexes into c->docs, in corpus order) that have one id. The one that
+ * holds it by its path keeps it; every other one claimed it with its 'id' key and is invalid, at
+ * that key's line, and marked in lost. Without an owner every claimer is invalid, so that none of
+ * them takes the id by the accident of sorting first. */
+static void duplicate_ids(kb_corpus *c, const size_t *v, size_t n, bool *lost)
+{
+	size_t owner = SIZE_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (owns_id(&c->docs[v[i]]))
+			owner = v[i];
+	for (size_t i = 0; i < n; i++) {
+		kb_cdoc *d = &c->docs[v[i]];
+		if (v[i] == owner)
+			continue;
+		lost[v[i]] = true;
+		if (owner != SIZE_MAX) {
+			kb_problems_add(&d->probs, d->meta.id_line, "duplicate id '%s' (the id of %s, by its path)",
+			                d->id, c->docs[owner].path);
+			continue;
+		}
+		const kb_cdoc *first = &c->docs[v[i == 0]]; /* the first of the others */
+		if (n == 2)
+			kb_problems_add(&d->probs, d->meta.id_line, "duplicate id '%s' (also %s)", d->id, first->path);
+		else
+			kb_problems_add(&d->probs, d->meta.id_line, "duplicate id '%s' (also %s and %zu other file%s)",
+			                d->id, first->path, n - 2, n == 3 ? "" : "s");
+	}
+}
+
 /* Checks that need every document: unique ids, and links that lead somewhere. */
 static void cross_check(kb_corpus *c)
 {
 	order ids, paths;
 	order_init(&ids, c, false);
 	order_init(&paths, c, true);
-	/* a duplicate names each document before it with the same id */
-	for (size_t k = 1; k < c->ndocs; k++)
-		for (size_t j = k; j-- > 0 && strcmp(c->docs[ids.v[j]].id, c->docs[ids.v[k]].id) == 0;) {
-			kb_cdoc *d = &c->docs[ids.v[k]];
-			kb_problems_add(&d->probs, d->meta.id ? key_line(d, "id") : 0, "duplicate id '%s' (also %s)",
-			                d->id, c->docs[ids.v[j]].path);
-		}
+	bool *lost = kb_xcalloc(c->ndocs ? c->ndocs : 1, sizeof *lost);
+	for (size_t a = 0, b; a < c->ndocs; a = b) {
+		for (b = a + 1; b < c->ndocs && strcmp(c->docs[ids.v[a]].id, c->docs[ids.v[b]].id) == 0; b++)
+			;
+		if (b - a > 1)
+			duplicate_ids(c, ids.v + a, b - a, lost);
+	}
 	for (size_t i = 0; i < c->ndocs; i++) {
 		kb_cdoc *d = &c->docs[i];
 		for (size_t k = 0; k < d->body.nlinks; k++) {
@@ -209,7 +256,9 @@ static void cross_check(kb_corpus *c)
 			kb_buf_printf(&path, "%s.md", l->target);
 			size_t by_id = order_find(&ids, l->target), by_path = order_find(&paths, path.s);
 			kb_buf_free(&path);
-			size_t at = by_id < by_path ? by_id : by_path;
+			size_t at = by_id < by_path ? by_id : by_path, other = at == by_id ? by_path : by_id;
+			if (at != SIZE_MAX && lost[at] && other != SIZE_MAX && !lost[other])
+				at = other; /* the id's owner, not a file that claimed its id */
 			if (at == SIZE_MAX) {
 				kb_problems_add(&d->probs, l->line, "link to a document that does not exist: '%s.md'",
 				                l->target);
@@ -229,6 +278,7 @@ static void cross_check(kb_corpus *c)
 	for (size_t i = 0; i < c->ndocs; i++)
 		if (c->docs[i].probs.n > 1)
 			qsort(c->docs[i].probs.v, c->docs[i].probs.n, sizeof *c->docs[i].probs.v, cmp_problem);
+	free(lost);
 	free(ids.v);
 	free(paths.v);
 }

@@ -293,8 +293,8 @@ static char **field(kb_meta *m, int k)
 
 /* ---- tags ---- */
 
-/* Adds one tag; an empty one is a problem only inside a list (a bare "tags:" just means none). */
-static void add_tag(struct fm *c, const yaml_node_t *item, unsigned line, bool in_list)
+/* Adds one tag, an item of the 'tags' list. */
+static void add_tag(struct fm *c, const yaml_node_t *item, unsigned line)
 {
 	if (item->type != YAML_SCALAR_NODE) {
 		problem(c, line, "a tag must be text, not a %s",
@@ -308,8 +308,7 @@ static void add_tag(struct fm *c, const yaml_node_t *item, unsigned line, bool i
 	char *s = trimmed(item);
 	char **v = NULL;
 	if (s && !*s) {
-		if (in_list)
-			problem(c, line, "empty tag in 'tags'");
+		problem(c, line, "empty tag in 'tags'");
 	} else if (s && strpbrk(s, "\r\n")) {
 		problem(c, line, "a tag must be one line");
 	} else if (s && (v = realloc(c->meta->tags, (c->meta->ntags + 1) * sizeof *v))) {
@@ -327,14 +326,16 @@ static void take_tags(struct fm *c, yaml_document_t *doc, const yaml_node_t *val
 		problem(c, line, "'tags' must be a list such as [a, b], not a mapping");
 		return;
 	}
+	/* a bare "tags:" means none; any other single value is a list someone forgot to write as one */
 	if (val->type == YAML_SCALAR_NODE) {
-		add_tag(c, val, line, false);
+		if (val->data.scalar.length || val->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+			problem(c, line, "'tags' must be a list such as [a, b], not a single value");
 		return;
 	}
 	for (yaml_node_item_t *it = val->data.sequence.items.start; it < val->data.sequence.items.top; it++) {
 		yaml_node_t *item = yaml_document_get_node(doc, *it);
 		if (item)
-			add_tag(c, item, line_of(c, item), true);
+			add_tag(c, item, line_of(c, item));
 	}
 }
 
@@ -422,6 +423,8 @@ static void check_pair(struct fm *c, yaml_document_t *doc, const yaml_node_t *ke
 		s = NULL;
 	}
 	*field(c->meta, k) = s;
+	if (k == K_ID && s)
+		c->meta->id_line = line;
 }
 
 /* ---- the YAML block ---- */

@@ -15,6 +15,7 @@ typedef struct {
 	const char *body;                    /* borrowed: points into the text given to kb_meta_parse */
 	size_t body_len;
 	unsigned body_line;                  /* 1-based line of the file on which the body starts */
+	unsigned id_line;                    /* line of the 'id' key when id is set; else 0 */
 } kb_meta;
 
 /* Parses the whole file text (len bytes; need not be NUL-terminated). Fills *meta, which the caller

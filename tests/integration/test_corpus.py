@@ -14,14 +14,18 @@ bad-values.md:3: unknown type 'guide' (want one of guidance, best-practice, faq,
 bad-values.md:4: unknown lang 'de' (want da or en)
 bad-values.md:5: bad date '2026-02-30' for 'updated' (want YYYY-MM-DD)
 bad-values.md:6: bad url 'ftp://example.org/file' (want an absolute http:// or https:// URL)
+claims-owned.md:6: duplicate id 'owned' (the id of owned.md, by its path)
 duplicate-anchor.md:12: duplicate anchor '#hvad-koster-det' (also at line 8)
 empty-body.md:7: empty body
+latin1.md:2: not a UTF-8 text file (byte 0xE6 is not UTF-8)
 missing-keys.md:4: missing required key 'lang'
 missing-keys.md:4: missing required key 'updated'
 no-front-matter.md:1: no front matter (the file must start with a line '---')
 ok.md:10: link to a document that does not exist: 'missing.md'
 ok.md:14: link to a section that does not exist: 'ok.md#nowhere'
+sub/dup-id-a.md:6: duplicate id 'shared/id' (also sub/dup-id-b.md)
 sub/dup-id-b.md:6: duplicate id 'shared/id' (also sub/dup-id-a.md)
+tags-scalar.md:6: 'tags' must be a list such as [a, b], not a single value
 unknown-key.md:2: unknown key 'tilte' (did you mean 'title'?)
 yaml-error.md:3: bad YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2)
 synonyms.txt:3: a synonym group needs at least two terms, separated by commas
@@ -82,6 +86,120 @@ def test_skip_invalid_indexes_the_valid_documents(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "1 documents (1 added" in r.stdout
     assert "invalid documents skipped" in r.stdout or "invalid document skipped" in r.stdout
+    # the one valid document is the owner of its id, not the file that claims it and sorts first
+    assert shown(db, "owned")["title"] == "The owner of its id"
+    assert shown(db, "shared/id") is None
+
+
+def shown(db, doc_id):
+    """The document of the index db with this id, as `atmp-search show` gives it; None if it has none."""
+    r = run([prog("atmp-search"), "--db", db, "--json", "show", doc_id])
+    if r.returncode != 0:
+        assert "no document" in r.stderr, r.stderr
+        return None
+    return json.loads(r.stdout)
+
+
+def doc(root, rel, title, extra="", body="Text."):
+    path = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"---\ntitle: {title}\ntype: faq\nlang: en\nupdated: 2026-01-01\n{extra}---\n\n{body}\n")
+
+
+def index(corpus, db, *extra):
+    return run([prog("atmp-index"), "--corpus", corpus, "--db", db, *extra])
+
+
+def test_non_utf8_file_is_named_with_the_line_of_its_first_bad_byte(tmp_path):
+    c = tmp_path / "c"
+    c.mkdir()
+    front = "---\ntitle: T\ntype: faq\nlang: da\nupdated: 2026-01-01\n---\n\n"
+    (c / "latin1-body.md").write_bytes((front + "Ren tekst.\n\nL\u00e6gemiddel.\n").encode("latin-1"))
+    (c / "nul.md").write_bytes((front + "a\nb\x00c\n").encode())
+    (c / "cut.md").write_bytes((front + "x\n").encode() + "æ".encode()[:1] + b"\n")
+    (c / "utf16.md").write_bytes(front.encode("utf-16"))
+    r = run([prog("atmp-index"), "--corpus", str(c), "--check"])
+    assert r.returncode == 1
+    assert sorted(r.stderr.splitlines()) == [
+        f"{c}/cut.md:9: not a UTF-8 text file (byte 0xC3 is not UTF-8)",
+        f"{c}/latin1-body.md:10: not a UTF-8 text file (byte 0xE6 is not UTF-8)",
+        f"{c}/nul.md:9: not a UTF-8 text file (a NUL byte)",
+        f"{c}/utf16.md:1: not a UTF-8 text file (byte 0xFF is not UTF-8)",
+    ]
+
+
+def test_a_file_cannot_take_the_id_another_holds_by_its_path(tmp_path):
+    c = str(tmp_path / "c")
+    doc(c, "z/orig.md", "The original", body="## Kept\n\nThe original text.")
+    doc(c, "links.md", "Links", body="See [kept](z/orig.md#kept) and [id](z/orig.md).")
+    inc, full = str(tmp_path / "inc.db"), str(tmp_path / "full.db")
+    assert index(c, inc).returncode == 0
+    before = sha(inc)
+    # a new file claims the published id; it sorts before the original
+    doc(c, "a/stray.md", "A stray", "id: z/orig\n", "## Stolen\n\nThe stray text.")
+    r = run([prog("atmp-index"), "--corpus", c, "--check"])
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [f"{c}/a/stray.md:6: duplicate id 'z/orig' (the id of z/orig.md, by its path)"]
+    r = index(c, inc)
+    assert r.returncode == 1 and f"{c}/a/stray.md:6: duplicate id" in r.stderr
+    assert sha(inc) == before
+    for db, extra in ((inc, ()), (full, ("--full",))):
+        r = index(c, db, "--skip-invalid", *extra)
+        assert r.returncode == 0, r.stderr
+        assert "1 invalid document skipped" in r.stdout
+        assert shown(db, "z/orig")["title"] == "The original", db
+    # a link to a section of the id is checked against the owner's sections, not the claimer's
+    doc(c, "links.md", "Links", body="See [stolen](z/orig.md#stolen).")
+    r = run([prog("atmp-index"), "--corpus", c, "--check"])
+    assert f"{c}/links.md:8: link to a section that does not exist: 'z/orig.md#stolen'" in r.stderr.splitlines()
+
+
+def test_the_owner_of_an_id_takes_it_back_from_a_file_that_claimed_it(tmp_path):
+    c = str(tmp_path / "c")
+    doc(c, "a/stray.md", "A stray", "id: z/orig\n")
+    inc, full = str(tmp_path / "inc.db"), str(tmp_path / "full.db")
+    assert index(c, inc).returncode == 0
+    assert shown(inc, "z/orig")["title"] == "A stray"  # alone, a file may take any free id
+    doc(c, "z/orig.md", "The original", "id: z/orig\n")  # an id key that says its path: it owns the id
+    r = run([prog("atmp-index"), "--corpus", c, "--check"])
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [f"{c}/a/stray.md:6: duplicate id 'z/orig' (the id of z/orig.md, by its path)"]
+    for db, extra in ((inc, ()), (full, ("--full",))):
+        r = index(c, db, "--skip-invalid", *extra)
+        assert r.returncode == 0, r.stderr
+        assert shown(db, "z/orig")["title"] == "The original", db
+        assert shown(db, "z/orig")["path"] == "z/orig.md", db
+
+
+def test_files_that_claim_one_id_by_their_id_keys_are_all_invalid(tmp_path):
+    c = str(tmp_path / "c")
+    doc(c, "b.md", "Bee", "summary: s\nid: shared/x\n")
+    doc(c, "other.md", "Other")
+    inc, full = str(tmp_path / "inc.db"), str(tmp_path / "full.db")
+    assert index(c, inc).returncode == 0
+    assert shown(inc, "shared/x")["title"] == "Bee"
+    doc(c, "a.md", "Ay", "id: shared/x\n")
+    doc(c, "c.md", "Cee", "id: shared/x\n")
+    r = run([prog("atmp-index"), "--corpus", c, "--check"])
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        f"{c}/a.md:6: duplicate id 'shared/x' (also b.md and 1 other file)",
+        f"{c}/b.md:7: duplicate id 'shared/x' (also a.md and 1 other file)",
+        f"{c}/c.md:6: duplicate id 'shared/x' (also a.md and 1 other file)",
+    ]
+    for db, extra in ((inc, ()), (full, ("--full",))):
+        r = index(c, db, "--skip-invalid", *extra)
+        assert r.returncode == 0, r.stderr
+        assert "3 invalid documents skipped" in r.stdout
+        assert shown(db, "shared/x") is None, db  # none of them wins
+        assert shown(db, "other")["title"] == "Other"
+    os.remove(os.path.join(c, "c.md"))
+    r = run([prog("atmp-index"), "--corpus", c, "--check"])
+    assert sorted(r.stderr.splitlines()) == [
+        f"{c}/a.md:6: duplicate id 'shared/x' (also b.md)",
+        f"{c}/b.md:7: duplicate id 'shared/x' (also a.md)",
+    ]
 
 
 def test_incremental_build_reports_changes_and_equals_a_full_build(tmp_path):

@@ -93,12 +93,27 @@ static void test_tags_in_flow_and_block_style(void)
 		CHECK_STR(M.tags[0], "genterapi");
 		CHECK_STR(M.tags[1], "kliniske forsøg");
 	}
-	CHECK(parse(VALID "tags: ATMP\n---\n") == 0);
+	CHECK(parse(VALID "tags: [ATMP]\n---\n") == 0);
+	CHECK(M.ntags == 1 && strcmp(M.tags[0], "ATMP") == 0);
+	CHECK(parse(VALID "tags:\n- ATMP\n---\n") == 0);
 	CHECK(M.ntags == 1 && strcmp(M.tags[0], "ATMP") == 0);
 	CHECK(parse(VALID "tags: []\n---\n") == 0);
 	CHECK(M.ntags == 0);
 	CHECK(parse(VALID "tags:\n---\n") == 0);
 	CHECK(M.ntags == 0);
+}
+
+static void test_tags_as_a_single_value_is_an_error(void)
+{
+	const char *bad[] = { "tags: justastring\n", "tags: a, b\n", "tags: 'a'\n", "tags: \"\"\n", "tags: ~\n",
+	                      "tags: |\n  a\n" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char text[200];
+		snprintf(text, sizeof text, VALID "%s---\n", bad[i]);
+		CHECK(parse(text) == 1);
+		CHECK_STR(problem_at(6), "'tags' must be a list such as [a, b], not a single value");
+		CHECK(M.ntags == 0);
+	}
 }
 
 static void test_bad_tags(void)
@@ -109,6 +124,11 @@ static void test_bad_tags(void)
 	CHECK_STR(problem_at(8), "empty tag in 'tags'");
 	CHECK(parse(VALID "tags: {a: b}\n---\n") == 1);
 	CHECK_STR(problem_at(6), "'tags' must be a list such as [a, b], not a mapping");
+	CHECK(parse(VALID "tags: [a, {b: c}]\n---\n") == 1);
+	CHECK_STR(problem_at(6), "a tag must be text, not a mapping");
+	CHECK(parse(VALID "tags:\n  - a\n  - b: c\n  - [d]\n---\n") == 2);
+	CHECK_STR(problem_at(8), "a tag must be text, not a mapping");
+	CHECK_STR(problem_at(9), "a tag must be text, not a list");
 }
 
 static void test_quoted_values_are_fine(void)
@@ -371,6 +391,7 @@ int main(void)
 	test_valid_file_gives_every_field();
 	test_optional_keys_may_be_left_out();
 	test_tags_in_flow_and_block_style();
+	test_tags_as_a_single_value_is_an_error();
 	test_bad_tags();
 	test_quoted_values_are_fine();
 	test_unknown_key_is_reported_at_its_line();
