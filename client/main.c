@@ -26,7 +26,11 @@ static int fail(kb_status st, char *errmsg)
 {
 	fprintf(stderr, "atmp-search: %s\n", errmsg ? errmsg : kb_status_str(st));
 	free(errmsg);
-	return st == KB_ERR_INVALID ? EXIT_USAGE : EXIT_FAIL;
+	if (st != KB_ERR_INVALID)
+		return EXIT_FAIL;
+	/* a bad query or filter is bad usage, told as the command line's own mistakes are */
+	fprintf(stderr, "%sTry 'atmp-search --help' for more.\n", kb_args_synopsis);
+	return EXIT_USAGE;
 }
 
 /* Flushes stdout; a failure to write (a full disk, a closed pipe) is a runtime failure. */

@@ -652,6 +652,8 @@ def test_a_query_too_long_is_bad_usage_in_both_modes(index_db, daemon):
     for mode in (("--db", index_db), ("--server", daemon.url)):
         r = client(*mode, "a" * 1001)
         assert r.returncode == 2 and "too long" in r.stderr
+        # followed by the usage, as atmp-search(1) says of bad usage
+        assert r.stderr.splitlines()[1].startswith("usage: atmp-search"), r.stderr
 
 
 BAD = [
