@@ -491,6 +491,79 @@ static bool is_acronym(const char *typed)
 	return letters > 0;
 }
 
+/* A typo in a word typed without æ, ø or å is one edit from a respelling of it and three or more
+ * from the word: "laegemidelstyrelsen" is one letter from lægemiddelstyrelsen read with æ, "forsgo"
+ * two letters swapped in forsøg read with ø. So a correction starts from the word as typed and its
+ * respellings with up to MAX_RESPELT of ae, oe, aa read as æ, ø, å; and, only when none of those is
+ * near a word of the index, from its respellings with a plain a or o read as å or ø, as the lossy
+ * respellings of kb_expand_word come only after the others: a guess, and most words hold an a or an
+ * o. At most MAX_STARTS spellings each time, fewer letters respelt first. */
+#define MAX_RESPELT 2
+#define MAX_STARTS 32
+
+typedef struct {
+	uint32_t cp[MAX_CODEPOINTS];
+	size_t n;
+	uint64_t mask, twice;  /* its letter sets (words.h) */
+} spelling;
+
+static const struct {
+	uint32_t from[2];
+	size_t nfrom;
+	uint32_t to;
+	bool lossy;
+} letter_swaps[] = {
+	{ { 'a', 'e' }, 2, 0xE6, false }, { { 'o', 'e' }, 2, 0xF8, false }, { { 'a', 'a' }, 2, 0xE5, false },
+	{ { 'a' }, 1, 0xE5, true }, { { 'o' }, 1, 0xF8, true },
+};
+
+struct respelling {
+	const uint32_t *w;     /* the word */
+	size_t n;
+	bool lossy;            /* the spellings wanted: with a plain a or o read as å or ø, or without */
+	uint32_t cur[MAX_CODEPOINTS];
+	spelling *out;
+	size_t nout;
+};
+
+/* Adds the spellings of w[i..n) after cur[0..len) with exactly k letters respelt; used: whether a
+ * plain a or o was respelt in cur. */
+static void respell_from(struct respelling *r, size_t i, size_t len, int k, bool used)
+{
+	if (r->nout >= MAX_STARTS || (size_t)k > r->n - i)
+		return;
+	if (i == r->n) {
+		if (used != r->lossy)
+			return;
+		spelling *sp = &r->out[r->nout++];
+		memcpy(sp->cp, r->cur, len * sizeof *r->cur);
+		sp->n = len;
+		sp->mask = kb_letter_mask(r->cur, len);
+		sp->twice = kb_letter_mask_twice(r->cur, len);
+		return;
+	}
+	for (size_t s = 0; k > 0 && s < sizeof letter_swaps / sizeof *letter_swaps; s++) {
+		size_t fl = letter_swaps[s].nfrom;
+		if ((letter_swaps[s].lossy && !r->lossy) || i + fl > r->n || r->w[i] != letter_swaps[s].from[0] ||
+		    (fl == 2 && r->w[i + 1] != letter_swaps[s].from[1]))
+			continue;
+		r->cur[len] = letter_swaps[s].to;
+		respell_from(r, i + fl, len + 1, k - 1, used || letter_swaps[s].lossy);
+	}
+	r->cur[len] = r->w[i];
+	respell_from(r, i + 1, len + 1, k, used);
+}
+
+/* The spellings of q[0..n) a correction starts from (see above), into out; returns how many. Without
+ * lossy, the word as typed is the first. */
+static size_t spellings(const uint32_t *q, size_t n, bool lossy, spelling *out)
+{
+	struct respelling r = { .w = q, .n = n, .lossy = lossy, .out = out };
+	for (int k = 0; k <= MAX_RESPELT; k++)
+		respell_from(&r, 0, 0, k, false);
+	return r.nout;
+}
+
 static bool closer(int d, size_t freq, size_t i, int d2, size_t freq2, size_t i2)
 {
 	return d < d2 || (d == d2 && (freq > freq2 || (freq == freq2 && i < i2)));
@@ -505,34 +578,52 @@ static bool closer(int d, size_t freq, size_t i, int d2, size_t freq2, size_t i2
 #define KB_POPCNT_CLONES
 #endif
 
-/* The nearest words the index knows: edit distance 1 for 4-7 letters, 2 for longer; several at
- * the same distance are all kept, the most frequent first. */
-KB_POPCNT_CLONES static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const char *typed)
+/* The nearest words the index knows within max edits of one of the spellings sp[0..nsp), the
+ * closest, then the most frequent, then the first in byte order: up to MAX_CORRECTIONS of them into
+ * best and bestd; returns how many. Each word of about the right length is read once, however many
+ * spellings there are: its letter set is tested against the letters every spelling holds and those
+ * any holds, and only a word that passes is compared with each spelling. */
+KB_POPCNT_CLONES static size_t nearest(kb_vocab *v, const spelling *sp, size_t nsp, int max, size_t *best,
+                                       int *bestd)
 {
-	uint32_t q[MAX_CODEPOINTS];
-	size_t n = kb_utf8_decode(word, q, MAX_CODEPOINTS);
-	if (n < 4 || n >= MAX_CODEPOINTS || is_acronym(typed))
-		return;
-	for (const char *p = word; *p; p++)
-		if (*p >= '0' && *p <= '9')
-			return;
-	int max = n <= 7 ? 1 : 2;
-	size_t best[MAX_CORRECTIONS];
-	int bestd[MAX_CORRECTIONS];
-	size_t nbest = 0;
-	uint64_t qmask = kb_letter_mask(q, n), qtwice = kb_letter_mask_twice(q, n);
-	/* max edits change the length by at most max, and the letter sets by at most 2 * max (words.h) */
-	for (size_t len = n > (size_t)max ? n - (size_t)max : 0; len <= n + (size_t)max && len < MAX_CODEPOINTS; len++) {
+	/* the letters every spelling holds, and those that only some do (which a word may hold or not) */
+	uint64_t every = ~0ULL, any = 0, every2 = ~0ULL, any2 = 0;
+	size_t shortest = SIZE_MAX, longest = 0, nbest = 0;
+	for (size_t s = 0; s < nsp; s++) {
+		every &= sp[s].mask;
+		any |= sp[s].mask;
+		every2 &= sp[s].twice;
+		any2 |= sp[s].twice;
+		shortest = sp[s].n < shortest ? sp[s].n : shortest;
+		longest = sp[s].n > longest ? sp[s].n : longest;
+	}
+	uint64_t fixed = ~(any & ~every), fixed2 = ~(any2 & ~every2);
+	/* max edits change the length by at most max, and the letter sets by at most 2 * max (words.h):
+	 * a word within max of some spelling lacks at most 2 * max letters that every spelling holds, or
+	 * holds at most that many that none does (with one spelling: the letters in one set of the two) */
+	for (size_t len = shortest > (size_t)max ? shortest - (size_t)max : 0;
+	     nsp && len <= longest + (size_t)max && len < MAX_CODEPOINTS; len++) {
 		kb_word_span span = kb_words_of_length(v->words, len);
 		for (size_t j = 0; j < span.n; j++) {
-			if (__builtin_popcountll(qmask ^ span.mask[j]) + __builtin_popcountll(qtwice ^ span.twice[j]) > 2 * max)
+			uint64_t m = span.mask[j], t = span.twice[j];
+			if (__builtin_popcountll((every ^ m) & fixed) + __builtin_popcountll((every2 ^ t) & fixed2) > 2 * max)
 				continue;
 			size_t i = span.idx[j];
 			kb_word cand = kb_words_at(v->words, i);
 			uint32_t cps[MAX_CODEPOINTS];
-			size_t m = kb_utf8_decode(cand.word, cps, MAX_CODEPOINTS);
-			int d = distance(q, n, cps, m, max);
-			if (d > max || d == 0)
+			size_t cn = kb_utf8_decode(cand.word, cps, MAX_CODEPOINTS);
+			int d = max + 1;
+			for (size_t s = 0; s < nsp && d > 0; s++) {
+				if (nsp > 1 && ((sp[s].n > cn ? sp[s].n - cn : cn - sp[s].n) > (size_t)max ||
+				                __builtin_popcountll(sp[s].mask ^ m) + __builtin_popcountll(sp[s].twice ^ t) > 2 * max))
+					continue;
+				/* 0 only from a respelling (the word as typed is not in the index) that those of
+				 * kb_expand_word, MAX_SPELLINGS at most, did not reach */
+				int ds = distance(sp[s].cp, sp[s].n, cps, cn, max);
+				if (ds < d)
+					d = ds;
+			}
+			if (d > max)
 				continue;
 			/* keep the closest, then the most frequent, then the first in byte order */
 			size_t pos = nbest;
@@ -549,6 +640,27 @@ KB_POPCNT_CLONES static void add_corrections(kb_vocab *v, kb_wforms *f, const ch
 			bestd[pos] = d;
 		}
 	}
+	return nbest;
+}
+
+/* The nearest words the index knows, from the word or its respellings: edit distance 1 for 4-7
+ * letters, 2 for longer; several at the same distance are all kept, the most frequent first. */
+static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const char *typed)
+{
+	uint32_t q[MAX_CODEPOINTS];
+	size_t n = kb_utf8_decode(word, q, MAX_CODEPOINTS);
+	if (n < 4 || n >= MAX_CODEPOINTS || is_acronym(typed))
+		return;
+	for (const char *p = word; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			return;
+	int max = n <= 7 ? 1 : 2;
+	spelling sp[MAX_STARTS];
+	size_t best[MAX_CORRECTIONS];
+	int bestd[MAX_CORRECTIONS];
+	size_t nbest = nearest(v, sp, spellings(q, n, false, sp), max, best, bestd);
+	if (nbest == 0)
+		nbest = nearest(v, sp, spellings(q, n, true, sp), max, best, bestd);
 	for (size_t i = 0; i < nbest; i++) {
 		if (bestd[i] > bestd[0])
 			break;

@@ -182,3 +182,28 @@ def test_why_is_given_only_where_the_word_was_not_met_as_typed(kb):
     assert "why" not in hit(kb, "Lægemiddelstyrelsen", "da/celleterapi")
     # it does not say DKMA: the synonym explains the hit
     assert hit(kb, "DKMA", "da/celleterapi")["why"] == ["DKMA → Lægemiddelstyrelsen (synonym)"]
+
+
+# On the bundled corpus: a typo in a word typed without æ/ø/å (ae for æ, a plain o for ø), as the
+# users type on a foreign keyboard, is corrected as the same typo typed with the letters is.
+TYPOS_WITHOUT_DANISH_LETTERS = [
+    # typed, the same typo with æ/ø/å, the word
+    ("laegemidelstyrelsen", "lægemidelstyrelsen", "lægemiddelstyrelsen"),
+    ("laegemiddelstyrelsn", "lægemiddelstyrelsn", "lægemiddelstyrelsen"),
+    ("forsgo", "forsgø", "forsøg"),
+]
+
+
+@pytest.mark.parametrize("typed,with_letters,word", TYPOS_WITHOUT_DANISH_LETTERS)
+def test_a_typo_in_a_word_typed_without_danish_letters_is_corrected(daemon, typed, with_letters, word):
+    _, res = daemon.search(typed, limit=100)
+    _, same = daemon.search(with_letters, limit=100)
+    _, right = daemon.search(word, limit=100)
+    assert res["suggestion"] == word
+    assert res["hits"] and res["hits"][0]["why"] == [f"{typed} → {word} (spelling)"]
+    got = [h["id"] for h in res["hits"]]
+    assert got == [h["id"] for h in same["hits"]]
+    # what the word finds: its best pages, and nothing it does not find
+    best = [h["id"] for h in right["hits"][:3]]
+    assert set(best) <= set(got), (best, got)
+    assert set(got) <= {h["id"] for h in right["hits"]}

@@ -21,7 +21,10 @@ static kb_db *make_index(void)
 	/* a Danish section with the word as written, one with an inflection of it */
 	static const char *const a[] = { "genterapi", "ZDgenterapi", "lægemiddel", "ZDlægemiddel", NULL };
 	static const char *const b[] = { "genterapien", "ZDgenterapi", "lægemidlet", "ZDlægemidl", NULL };
-	const char *const *docs[] = { a, b };
+	/* words with æ, ø, å; and sølen, as frequent as solen and more, one letter from what solen is */
+	static const char *const c[] = { "lægemiddelstyrelsen", "forsøg", "solen", "sølen", NULL };
+	static const char *const d[] = { "sølen", NULL };
+	const char *const *docs[] = { a, b, c, d };
 	return test_index(dir, "index", docs, sizeof docs / sizeof *docs);
 }
 
@@ -79,6 +82,23 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 	plan(an, v, "genterepi", &p);
 	CHECK(has_term(p.query, "ZDgenterapi") && has_term(p.query, "genterapi"));
 	CHECK_STR(p.suggestion, "genterapi");
+	kb_plan_clear(&p);
+
+	/* a typo in a word typed without æ, ø or å: corrected from its respelling, and suggested with
+	 * the letters (ae for æ; a plain o for ø, only where nothing nearer is found) */
+	plan(an, v, "laegemidelstyrelsen", &p);
+	CHECK_STR(p.suggestion, "lægemiddelstyrelsen");
+	CHECK(has_term(p.query, "lægemiddelstyrelsen"));
+	kb_plan_clear(&p);
+	plan(an, v, "forsgo", &p);
+	CHECK_STR(p.suggestion, "forsøg");
+	CHECK(has_term(p.query, "forsøg"));
+	kb_plan_clear(&p);
+	/* a plain o read as ø is a guess: "solenn" is solen, one letter away as typed, not sølen (one
+	 * from sølenn), however frequent */
+	plan(an, v, "solenn", &p);
+	CHECK_STR(p.suggestion, "solen");
+	CHECK(!has_term(p.query, "sølen"));
 	kb_plan_clear(&p);
 
 	/* a phrase keeps its words as typed in the query */
