@@ -538,10 +538,33 @@ static void remove_stale(const char *db_path)
 	free(copy2);
 }
 
+/* Whether db_path may be replaced: nothing is there, an empty file (made to hold the index), or an
+ * index. Anything else is not ours to replace: a mistyped --db would lose it. */
+static kb_status replaceable(const char *db_path, char **errmsg)
+{
+	struct stat sb;
+	if (stat(db_path, &sb) != 0)
+		return KB_OK; /* nothing there; a path that cannot be written fails where it is written */
+	if (S_ISDIR(sb.st_mode))
+		return kb_fail(KB_ERR_IO, errmsg, "%s is a folder, not an index file", db_path);
+	if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+		return KB_OK;
+	kb_db *db = NULL;
+	if (S_ISREG(sb.st_mode) && kb_db_open(db_path, &db, NULL) == KB_OK) {
+		kb_db_close(db);
+		return KB_OK;
+	}
+	return kb_fail(KB_ERR_IO, errmsg, "%s is not an index, so it is not replaced (remove it, or choose "
+	               "another --db)", db_path);
+}
+
 kb_status kb_build(const kb_corpus *c, const char *db_path, bool full, kb_build_stats *st,
                    char **errmsg)
 {
 	memset(st, 0, sizeof *st);
+	kb_status ok = replaceable(db_path, errmsg);
+	if (ok != KB_OK)
+		return ok;
 	kb_buf dir = { 0 }, sub = { 0 }, tmp = { 0 };
 	remove_stale(db_path);
 	kb_buf_printf(&dir, "%s.build-%ld-XXXXXX", db_path, (long)getpid());

@@ -22,7 +22,8 @@ typedef struct {
 } kb_build_stats;
 
 /* Builds the index at db_path from the documents of c that have no problems. With full, nothing is
- * copied from the previous index. */
+ * copied from the previous index. A file at db_path that is neither empty nor an index is left alone,
+ * and an error. */
 kb_status kb_build(const kb_corpus *c, const char *db_path, bool full, kb_build_stats *stats,
                    char **errmsg);
 

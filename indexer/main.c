@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	} else {
 		kb_build_stats st;
 		if (kb_build(&c, db, full, &st, &err) != KB_OK) {
-			fprintf(stderr, "atmp-index: %s (the index %s was left as it was)\n", err, db);
+			fprintf(stderr, "atmp-index: %s (%s was left as it was)\n", err, db);
 			free(err);
 			status = 1;
 		} else if (!quiet) {

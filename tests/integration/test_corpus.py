@@ -80,6 +80,26 @@ def test_invalid_files_leave_the_index_untouched(tmp_path):
     assert not [f for f in os.listdir(tmp_path) if f.startswith("kb.db.")], os.listdir(tmp_path)
 
 
+def test_a_file_that_is_not_an_index_is_never_replaced(tmp_path):
+    # a mistyped --db used to replace whatever file it named with an index
+    notes = tmp_path / "notes.txt"
+    notes.write_text("minutes of the working group\n", encoding="utf-8")
+    r = run([prog("atmp-index"), "--corpus", CORPUS, "--db", str(notes)])
+    assert r.returncode == 1
+    assert "%s is not an index, so it is not replaced" % notes in r.stderr, r.stderr
+    assert notes.read_text(encoding="utf-8") == "minutes of the working group\n"
+    folder = tmp_path / "kb.db"
+    folder.mkdir()
+    r = run([prog("atmp-index"), "--corpus", CORPUS, "--db", str(folder)])
+    assert r.returncode == 1 and "%s is a folder, not an index file" % folder in r.stderr, r.stderr
+    # an empty file (one made to hold the index) and an index are replaced
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for _ in range(2):
+        assert run([prog("atmp-index"), "--corpus", CORPUS, "--db", str(empty)]).returncode == 0
+    assert empty.stat().st_size > 0
+
+
 def test_skip_invalid_indexes_the_valid_documents(tmp_path):
     db = str(tmp_path / "kb.db")
     r = run([prog("atmp-index"), "--corpus", BROKEN, "--db", db, "--skip-invalid"])
