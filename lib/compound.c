@@ -172,3 +172,11 @@ size_t kb_compound_split(const char *word, kb_known_fn known, void *ctx, kb_part
 		return 0;
 	return k;
 }
+
+bool kb_compound_part_may_start(const char *word, size_t at)
+{
+	size_t len = strlen(word);
+	/* from at on: the last part, or more parts, each as long as a part is */
+	return at > 0 && at < len && chars(word, len) >= MIN_WORD && letters_only(word) &&
+	       chars(word + at, len - at) >= MIN_TAIL;
+}

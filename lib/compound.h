@@ -23,4 +23,10 @@ typedef struct {
  * 's' or 'e'. */
 size_t kb_compound_split(const char *word, kb_known_fn known, void *ctx, kb_part *parts, size_t max);
 
+/* Could a part of word after its first begin at byte at, as kb_compound_split cuts parts (with no
+ * lexicon to tell: only what no split makes is ruled out)? Not in a word too short to be split, nor
+ * in its last few letters, which no part is as short as: the "gen" of lovgivningen, behandlingen and
+ * ingen is their definite ending -en after a g, no part. */
+bool kb_compound_part_may_start(const char *word, size_t at);
+
 #endif

@@ -206,15 +206,15 @@ static void check_term(void *ctx, const char *term, kb_form form)
 }
 
 /* A compound part's term names the part's stem; the searcher has no word list to split compounds
- * as the indexer did, but a Danish word holding the stem after its first letters is the compound
- * the index split ("celleterapierne" holds "terapi"). */
+ * as the indexer did, but a Danish word holding the stem after its first letters, where a part may
+ * begin, is the compound the index split ("celleterapierne" holds "terapi"); not a word that holds
+ * it only in its ending ("gen" in lovgivningen). */
 static bool holds_part(const char *word, const matcher *m)
 {
-	for (size_t i = 0; i < m->nparts; i++) {
-		const char *at = strstr(word, m->parts[i]);
-		if (at && at > word)
-			return true;
-	}
+	for (size_t i = 0; i < m->nparts; i++)
+		for (const char *at = strstr(word, m->parts[i]); at; at = strstr(at + 1, m->parts[i]))
+			if (kb_compound_part_may_start(word, (size_t)(at - word)))
+				return true;
 	return false;
 }
 

@@ -207,3 +207,16 @@ def test_a_typo_in_a_word_typed_without_danish_letters_is_corrected(daemon, type
     best = [h["id"] for h in right["hits"][:3]]
     assert set(best) <= set(got), (best, got)
     assert set(got) <= {h["id"] for h in right["hits"]}
+
+
+def test_a_word_is_no_compound_part_of_words_that_only_end_in_it(daemon):
+    # "gene" has the stem gen, a part of genterapi; it is not one of lovgivningen, ansøgningen,
+    # behandlingen or ingen, whose "gen" is the definite ending -en after a g, nor of forsøgene
+    for q in ("gene", "gene therapy"):
+        _, res = daemon.search(q, limit=30)
+        for h in res["hits"]:
+            for why in h.get("why", []):
+                m = re.fullmatch(r"gene → (\S+) \(compound part\)", why)
+                assert not m or not re.search(r".gene?$", m.group(1).lower()), (h["id"], why)
+            marked = re.findall(r"<mark>([^<]*)</mark>", h["snippet"])
+            assert not [w for w in marked if re.search(r".gene?$", w.lower())], (h["id"], marked)

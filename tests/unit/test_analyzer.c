@@ -101,6 +101,22 @@ static void test_query_terms(void)
 	CHECK_OWNED(query_terms("therapies"), "therapies=|ZDtherapi~|ZEtherapi~|Ctherapi~");
 }
 
+/* Where a snippet, with no word list, takes a query word's stem inside a word for a compound part
+ * (the index split the compound on a word list): where a part after the first may begin, never in
+ * a word's last letters, which are an ending ("gen" in lovgivningen is the definite -en after a g). */
+static void test_compound_part_places(void)
+{
+	CHECK(kb_compound_part_may_start("celleterapierne", 5));          /* celle + terapierne */
+	CHECK(kb_compound_part_may_start("sundhedsdatastyrelsen", 12));   /* ... + styrelsen */
+	CHECK(!kb_compound_part_may_start("lovgivningen", 9));
+	CHECK(!kb_compound_part_may_start("ansøgningen", 9));
+	CHECK(!kb_compound_part_may_start("kreftforeningen", 12));
+	CHECK(!kb_compound_part_may_start("forsøgene", 5));
+	CHECK(!kb_compound_part_may_start("ingen", 2));
+	/* the first part is not told from the start of a plain word (generelle) without a word list */
+	CHECK(!kb_compound_part_may_start("genterapi", 0));
+}
+
 static void test_fold(void)
 {
 	CHECK_OWNED(kb_analyzer_fold(an, "Danske  Regioner"), "danske regioner");
@@ -186,6 +202,7 @@ int main(void)
 	test_positions_and_offsets();
 	test_index_terms();
 	test_query_terms();
+	test_compound_part_places();
 	test_fold();
 	test_fold_latin1_as_icu();
 	test_stopwords();
