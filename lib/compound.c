@@ -115,18 +115,34 @@ static size_t split_from(const char *w, size_t start, size_t len, kb_known_fn kn
 	return k ? k : split_more(w, start, len, known, ctx, parts, max, depth);
 }
 
+/* Does a part after the first begin with an ending that makes a word of a word or inflects it
+ * (behandling, definition, beskyttelse, sikkerhed), there or after the letter before it doubled
+ * (beskyt|telse is beskytt + else)? A word list holds some as words ("ingen", "ioner", "telse"),
+ * but such a split is a derivation's, no compound's: kvalificer|ingen, kommis|ionen, and the part
+ * term it would make would meet "ingen" and "ioner" in those words. */
+static bool part_is_ending(const char *w, const kb_part *parts, size_t k)
+{
+	static const char *const endings[] = { "ing", "ion", "ende", "else", "hed", "lig", "isk" };
+	for (size_t i = 1; i < k; i++) {
+		const char *p = w + parts[i].start;
+		bool doubled = parts[i].start == parts[i - 1].start + parts[i - 1].len && p[0] == p[-1];
+		for (size_t e = 0; e < sizeof endings / sizeof *endings; e++) {
+			size_t el = strlen(endings[e]);
+			if ((parts[i].len >= el && strncmp(p, endings[e], el) == 0) ||
+			    (doubled && parts[i].len > el && strncmp(p + 1, endings[e], el) == 0))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* A word the lexicon lists whole ("vurderingen", "forordninger") is more often a derivation than a
- * compound: it is split only into long parts, and never before a derivational ending. */
+ * compound: it is split only into long parts. */
 static bool plausible_for_known_word(const char *w, const kb_part *parts, size_t k)
 {
-	static const char *const endings[] = { "ing", "ende", "else", "hed", "lig", "isk" };
-	for (size_t i = 0; i < k; i++) {
+	for (size_t i = 0; i < k; i++)
 		if (chars(w + parts[i].start, parts[i].len) < 5)
 			return false;
-		for (size_t e = 0; i && e < sizeof endings / sizeof *endings; e++)
-			if (strncmp(w + parts[i].start, endings[e], strlen(endings[e])) == 0)
-				return false;
-	}
 	return true;
 }
 
@@ -168,7 +184,8 @@ size_t kb_compound_split(const char *word, kb_known_fn known, void *ctx, kb_part
 		ctx = &m;
 	}
 	size_t k = split_from(word, 0, len, known, ctx, parts, max, 0);
-	if (k && known(ctx, word, len) && !plausible_for_known_word(word, parts, k))
+	if (k && (part_is_ending(word, parts, k) ||
+	          (known(ctx, word, len) && !plausible_for_known_word(word, parts, k))))
 		return 0;
 	return k;
 }

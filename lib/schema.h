@@ -61,6 +61,6 @@
 #define KB_META_BUILT   "built"    /* when the index was built (ISO 8601) */
 #define KB_META_VERSION "version"  /* schema version: an index of another version is rebuilt */
 #define KB_META_LEXICON "lexicon"  /* the word list the index was analysed with */
-#define KB_SCHEMA_VERSION "10"
+#define KB_SCHEMA_VERSION "11"
 
 #endif

@@ -220,3 +220,12 @@ def test_a_word_is_no_compound_part_of_words_that_only_end_in_it(daemon):
                 assert not m or not re.search(r".gene?$", m.group(1).lower()), (h["id"], why)
             marked = re.findall(r"<mark>([^<]*)</mark>", h["snippet"])
             assert not [w for w in marked if re.search(r".gene?$", w.lower())], (h["id"], marked)
+
+
+def test_an_ending_the_word_list_holds_as_a_word_is_no_compound_part(daemon):
+    # the index split kommissionen into kommis + ionen and kvalificeringen into kvalificer + ingen:
+    # "ioner" (ions) found the pages on the Commission, and "ingen" (none) compounds with -ing
+    for q in ("ioner", "ingen"):
+        _, res = daemon.search(q, limit=50)
+        parts = [w for h in res["hits"] for w in h.get("why", []) if w.endswith("(compound part)")]
+        assert parts == [], (q, parts)

@@ -117,6 +117,38 @@ static void test_compound_part_places(void)
 	CHECK(!kb_compound_part_may_start("genterapi", 0));
 }
 
+/* A small word list, with words that are also endings ("ingen" none, "ionen" the ion, "telse"). */
+static bool lexicon_knows(void *ctx, const char *s, size_t n)
+{
+	static const char *const known[] = { "gen", "terapi", "celle", "kvalificer", "ingen", "kommis", "ionen",
+	                                     "beskyt", "telse", "sporbar", "heden", "sundhed", "data", "styrelsen" };
+	(void)ctx;
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (strlen(known[i]) == n && memcmp(known[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+static size_t split(const char *word)
+{
+	kb_part parts[KB_MAX_PARTS];
+	return kb_compound_split(word, lexicon_knows, NULL, parts, KB_MAX_PARTS);
+}
+
+/* A compound is split into the words it is made of, never into a word and an ending that the word
+ * list happens to hold as a word: kvalificeringen is kvalificering + en, no kvalificer + ingen, and
+ * "ingen" must not find it as a compound part. */
+static void test_compounds_not_split_before_an_ending(void)
+{
+	CHECK(split("genterapi") == 2);
+	CHECK(split("celleterapi") == 2);
+	CHECK(split("sundhedsdatastyrelsen") == 3);
+	CHECK(split("kvalificeringen") == 0);
+	CHECK(split("kommissionen") == 0);
+	CHECK(split("beskyttelse") == 0); /* beskytt + else, the t doubled */
+	CHECK(split("sporbarheden") == 0);
+}
+
 static void test_fold(void)
 {
 	CHECK_OWNED(kb_analyzer_fold(an, "Danske  Regioner"), "danske regioner");
@@ -203,6 +235,7 @@ int main(void)
 	test_index_terms();
 	test_query_terms();
 	test_compound_part_places();
+	test_compounds_not_split_before_an_ending();
 	test_fold();
 	test_fold_latin1_as_icu();
 	test_stopwords();
