@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "search.h"
+#include "util.h"
 
 typedef struct {
 	char *cat, *q;
@@ -130,6 +131,7 @@ static void report(const char *cat, double *v, size_t n)
 
 int main(int argc, char **argv)
 {
+	kb_malloc_settle(); /* as atmp-searchd does */
 	if (argc < 3) {
 		fprintf(stderr, "usage: qbench DB_FILE QUERIES [--rounds N] [--max-seconds M] [--each 1] [--samples FILE] "
 		                "[--threads T --seconds S]\n");

@@ -143,6 +143,7 @@ static int show(const kb_args *a, kb_backend *b)
 
 int main(int argc, char **argv)
 {
+	kb_malloc_settle(); /* for --db, as atmp-searchd */
 	kb_args a;
 	char *err = NULL;
 	if (kb_args_parse(argc, argv, &a, &err) != KB_OK) {

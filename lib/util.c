@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,11 @@
 static void *oom(void)
 {
 	abort();
+}
+
+void kb_malloc_settle(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 }
 
 void *kb_xmalloc(size_t n)

@@ -8,6 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* For programs that search, first thing in main: fixes glibc's mmap threshold at its default
+ * (128 KiB). glibc otherwise raises it, and the heap's trim threshold with it, when a large block is
+ * freed (a searcher frees its vocabulary's temporary arrays as it opens), and the mix's searches at
+ * 1k documents then took 15% longer or not, by the vocabulary's size. Process-wide, so not done by
+ * the library itself. */
+void kb_malloc_settle(void);
+
 void *kb_xmalloc(size_t n);                 /* never NULL */
 void *kb_xcalloc(size_t n, size_t size);    /* never NULL */
 void *kb_xrealloc(void *p, size_t n);       /* never NULL */

@@ -9,6 +9,7 @@
 
 #include "http.h"
 #include "served.h"
+#include "util.h"
 #include "zerohits.h"
 
 #ifndef KB_WEBDIR
@@ -67,6 +68,7 @@ static int bad_usage(const char *fmt, const char *arg)
 
 int main(int argc, char **argv)
 {
+	kb_malloc_settle();
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },      { "listen", required_argument, NULL, 'l' },
 		{ "web", required_argument, NULL, 'w' },     { "allow-origin", required_argument, NULL, 'o' },
