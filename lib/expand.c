@@ -139,27 +139,68 @@ void kb_vocab_free(kb_vocab *v)
 	free(v);
 }
 
-size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, const kb_syngroup **group, size_t *term)
+/* A query word as it may meet a synonym's word: as typed, or as one of the other spellings of the
+ * Danish letters the plan reads it as (kb_respellings), worked out only once it has failed to meet
+ * a synonym's word with æ, ø or å as typed: most queries need none. */
+typedef struct {
+	const char *word;
+	struct stems stems;
+	bool respelt;          /* its respellings were worked out (or are not wanted) */
+	char **alts;           /* owned; its respellings */
+	struct stems *alt_stems;
+	size_t nalts;
+} reading;
+
+enum { MEETS_NOT, MEETS_AS_WRITTEN, MEETS_RESPELT };
+
+static int meets(kb_vocab *v, reading *r, const char *syn, const char *syn_stems)
+{
+	if (same_word(r->word, &r->stems, syn, syn_stems))
+		return MEETS_AS_WRITTEN;
+	if (!strpbrk(syn, "\xC3"))
+		return MEETS_NOT; /* a respelling holds æ, ø or å, and is the same word only with one */
+	if (!r->respelt) {
+		r->respelt = true;
+		r->nalts = kb_respellings(v, r->word, &r->alts);
+		r->alt_stems = kb_xcalloc(r->nalts ? r->nalts : 1, sizeof *r->alt_stems);
+		for (size_t a = 0; a < r->nalts; a++)
+			r->alt_stems[a] = stems_of(v->an, r->alts[a]);
+	}
+	for (size_t a = 0; a < r->nalts; a++)
+		if (same_word(r->alts[a], &r->alt_stems[a], syn, syn_stems))
+			return MEETS_RESPELT;
+	return MEETS_NOT;
+}
+
+size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, bool *respelt, const kb_syngroup **group,
+                        size_t *term)
 {
 	size_t best = 0;
-	struct stems *ws = kb_xcalloc(n ? n : 1, sizeof *ws);
+	reading *r = kb_xcalloc(n ? n : 1, sizeof *r);
 	for (size_t i = 0; i < n; i++)
-		ws[i] = stems_of(v->an, words[i]);
+		r[i] = (reading){ .word = words[i], .stems = stems_of(v->an, words[i]), .respelt = !respelt };
 	for (size_t g = 0; g < v->ngroups; g++)
 		for (size_t t = 0; t < v->groups[g].n; t++) {
 			const kb_synterm *st = &v->groups[g].terms[t];
 			if (st->nwords > n || st->nwords <= best)
 				continue;
 			size_t k = 0;
-			while (k < st->nwords && same_word(words[k], &ws[k], st->words[k], st->stems[k]))
-				k++;
+			bool respelling = false;
+			for (int m; k < st->nwords && (m = meets(v, &r[k], st->words[k], st->stems[k])); k++)
+				respelling |= m == MEETS_RESPELT;
 			if (k == st->nwords) {
 				best = k;
 				*group = &v->groups[g];
 				*term = t;
+				if (respelt)
+					*respelt = respelling;
 			}
 		}
-	free(ws);
+	for (size_t i = 0; i < n; i++) {
+		kb_strings_free(r[i].alts, r[i].nalts);
+		free(r[i].alt_stems);
+	}
+	free(r);
 	return best;
 }
 
@@ -375,8 +416,10 @@ static void respell(const char *w, const swap *sw, size_t nsw, kb_buf *cur, char
 	kb_buf_cut(cur, keep);
 }
 
+/* Adds the forms of word's respellings by sw[0..nsw) that the index holds; returns how many. Each
+ * respelling with a form there is also added to held (owned by the caller), when held is given. */
 static size_t add_respellings(kb_vocab *v, kb_wforms *f, const char *word, const char *typed,
-                              const swap *sw, size_t nsw)
+                              const swap *sw, size_t nsw, char ***held, size_t *nheld)
 {
 	char **alts = NULL;
 	size_t nalts = 0, hits = 0;
@@ -387,8 +430,13 @@ static size_t add_respellings(kb_vocab *v, kb_wforms *f, const char *word, const
 		if (strcmp(alts[i], word) != 0) {
 			kb_buf why = { 0 };
 			kb_buf_printf(&why, "%s → %s (folding)", typed, alts[i]);
-			hits += add_word(v, f, alts[i], KB_GRADE_NEAR, KB_GRADE_NEAR, why.s);
+			size_t h = add_word(v, f, alts[i], KB_GRADE_NEAR, KB_GRADE_NEAR, why.s);
 			kb_buf_free(&why);
+			hits += h;
+			if (h && held) {
+				*held = kb_xrealloc(*held, (*nheld + 1) * sizeof **held);
+				(*held)[(*nheld)++] = kb_xstrdup(alts[i]);
+			}
 		}
 		free(alts[i]);
 	}
@@ -674,15 +722,45 @@ static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const c
 	}
 }
 
+/* The other spellings of the Danish letters that word is read as, into f, after the word's own
+ * forms, of which the index holds hits (known: it holds the word itself). Another spelling of the
+ * letters is always worth asking for (Århus and Aarhus); a plain a or o read as å or ø only for a
+ * word the index does not know, in no form (rod and rød stay apart). Returns how many forms of them
+ * the index holds; the respellings it holds go to held, when given (see add_respellings). */
+static size_t add_spellings(kb_vocab *v, kb_wforms *f, const char *word, const char *typed, bool known,
+                            size_t hits, char ***held, size_t *nheld)
+{
+	size_t more = add_respellings(v, f, word, typed, strpbrk(word, "\xC3") ? to_digraph : from_digraph, 3,
+	                              held, nheld);
+	if (!known && hits + more == 0)
+		more += add_respellings(v, f, word, typed, lossy, sizeof lossy / sizeof *lossy, held, nheld);
+	return more;
+}
+
+size_t kb_respellings(kb_vocab *v, const char *word, char ***out)
+{
+	*out = NULL;
+	size_t n = 0;
+	if (strpbrk(word, "\xC3"))
+		return 0;
+	/* a word with none of ae, oe, aa has other spellings only when the index does not know it */
+	bool known = freq(v, word) > 0;
+	if (known && !strstr(word, "ae") && !strstr(word, "oe") && !strstr(word, "aa"))
+		return 0;
+	kb_wforms f;
+	memset(&f, 0, sizeof f);
+	size_t hits = add_word(v, &f, word, KB_GRADE_EXACT, KB_GRADE_STEM, NULL);
+	add_spellings(v, &f, word, word, known, hits, out, &n);
+	kb_wforms_clear(&f);
+	return n;
+}
+
 void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *f)
 {
 	memset(f, 0, sizeof *f);
 	size_t hits = add_word(v, f, word, KB_GRADE_EXACT, KB_GRADE_STEM, NULL);
 	bool known = freq(v, word) > 0;
-	/* another spelling of the Danish letters is always worth asking for: Århus and Aarhus */
-	hits += add_respellings(v, f, word, typed, strpbrk(word, "\xC3") ? to_digraph : from_digraph, 3);
-	if (!known && hits == 0)
-		hits += add_respellings(v, f, word, typed, lossy, sizeof lossy / sizeof *lossy);
+	hits += add_spellings(v, f, word, typed, known, hits, NULL, NULL);
 	if (f->found < KB_PLENTY)
 		split_parts(v, f, word);
 	if (!known && hits == 0 && !parts_are_words(v, f))

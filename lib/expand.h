@@ -84,9 +84,17 @@ size_t kb_prefix_words(kb_vocab *v, const char *prefix, size_t max, const char *
 /* Does the index hold the folded word, or a word with its stem? */
 bool kb_vocab_knows(kb_vocab *v, const char *word);
 
+/* The other spellings of æ, ø and å that kb_expand_word reads a folded word typed without them as
+ * (ae for æ, and so on; a plain a or o for å or ø only when the index does not know the word), and
+ * that the index holds. *out (caller frees with kb_strings_free()) lists them, and the count is
+ * returned; 0 for a word with æ, ø or å. */
+size_t kb_respellings(kb_vocab *v, const char *word, char ***out);
+
 /* The longest synonym term matching the words at the start of words[0..n); returns how many words
- * it covers (0: none) and sets *group and *term to it. */
-size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, const kb_syngroup **group,
+ * it covers (0: none) and sets *group and *term to it. Each word matches as written or, when
+ * respelt is given (for words typed, not the index's own), as one of its kb_respellings(); then
+ * *respelt says whether the term found needed a respelling. */
+size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, bool *respelt, const kb_syngroup **group,
                         size_t *term);
 
 #endif

@@ -20,8 +20,19 @@ static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
 #define W_PHRASE_TERM 1.0 /* a phrase asked for by its synonym term, per word */
 #define W_FIX_SYN 0.15 /* a correction's synonyms, on top of W_GROUP: far below the correction itself,
                        or a page on the synonym outranks the page with the corrected word */
+#define W_RESPELT_SYN 0.01 /* the synonyms of a word read with æ, ø or å, on top of W_GROUP: they
+                       only add the pages the respelling misses. Its pages weigh far less than the
+                       word's typed with the letters, and close together (one grade); more reordered
+                       them: at W_FIX_SYN "medicinradet" put the pages on the Danish Medicines
+                       Council before the one on Medicinrådet */
 #define W_TRANS 0.9 /* a dictionary translation into the other language, per word typed */
 #define W_UNIT  2.0 /* a legal reference cited as a unit */
+
+/* What the synonyms of a term met as typed (1) or through a respelling (kb_synonym_match) weigh. */
+static double respelt_weight(bool respelt)
+{
+	return respelt ? W_RESPELT_SYN : 1.0;
+}
 
 struct ctx {
 	kb_analyzer *an;
@@ -122,7 +133,7 @@ static kb_eq *plain_word(struct ctx *c, const char *word)
 }
 
 static kb_eq *phrase_query(struct ctx *c, char *const *words, size_t n);
-static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const char *typed_word, size_t k,
+static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const char *typed_word, double k,
                          const kb_syngroup *g, size_t matched);
 
 /* A term asked for in two places weighs twice, as it would in the query. */
@@ -177,7 +188,7 @@ static void correction_synonyms(struct ctx *c, kb_eq *q, const kb_wforms *f)
 	for (size_t i = 0; i < f->nfixes && nseen < 4; i++) {
 		const kb_syngroup *g = NULL;
 		size_t term = 0, k;
-		if (kb_synonym_match(c->vocab, &f->fixes[i], 1, &g, &term) != 1)
+		if (kb_synonym_match(c->vocab, &f->fixes[i], 1, NULL, &g, &term) != 1)
 			continue;
 		for (k = 0; k < nseen && seen[k] != g; k++)
 			;
@@ -381,9 +392,10 @@ static kb_eq *unit_query(struct ctx *c, const unit *u, bool drop_stop)
 }
 
 /* Adds to the OR `into` the other terms of synonym group g than the one matched (typed as text,
- * over k words, the first of them typed_word): each by its index term (see synmatch.h), together
- * weighted as the k words typed; their words are marked in snippets and explain the hits. */
-static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const char *typed_word, size_t k,
+ * the first of its words typed_word): each by its index term (see synmatch.h), together weighted
+ * as k words typed (less for a term met through a respelling: respelt_weight); their words are
+ * marked in snippets and explain the hits. */
+static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const char *typed_word, double k,
                          const kb_syngroup *g, size_t matched)
 {
 	kb_eq *alts = kb_eq_new(KB_EQ_SYNONYM);
@@ -402,7 +414,7 @@ static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const cha
 		kb_buf_free(&why);
 	}
 	if (alts->nkids)
-		kb_eq_add(into, kb_eq_scale(alts, W_GROUP * (double)k));
+		kb_eq_add(into, kb_eq_scale(alts, W_GROUP * k));
 	else
 		kb_eq_free(alts);
 }
@@ -442,9 +454,10 @@ static kb_eq *term_as_typed(struct ctx *c, const unit *u, const kb_syngroup *g, 
 	return kb_eq_scale(kb_eq_term(term), W_PHRASE_TERM * (double)u->n);
 }
 
-/* The query for units[i, i + k) that together are a term of a synonym group: what was typed, or,
- * less, any other term of the group. */
-static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, const kb_syngroup *g, size_t matched)
+/* The query for units[i, i + k) that together are a term of a synonym group (respelt: read with
+ * æ, ø or å, see kb_synonym_match): what was typed, or, less, any other term of the group. */
+static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, bool respelt, const kb_syngroup *g,
+                            size_t matched)
 {
 	kb_eq *typed = kb_eq_new(KB_EQ_AND);
 	kb_buf text = { 0 };
@@ -459,7 +472,8 @@ static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, const kb_syngr
 	}
 	kb_eq *q = kb_eq_new(KB_EQ_OR);
 	kb_eq_add(q, typed);
-	add_synonyms(c, q, text.s, units[0].n ? units[0].words[0] : NULL, k, g, matched);
+	add_synonyms(c, q, text.s, units[0].n ? units[0].words[0] : NULL, (double)k * respelt_weight(respelt), g,
+	             matched);
 	kb_buf_free(&text);
 	return q;
 }
@@ -492,8 +506,9 @@ static kb_eq *joined_query(struct ctx *c, const unit *a, const unit *b)
 	const kb_syngroup *g = NULL;
 	size_t term = 0;
 	char *one[1] = { j.s };
-	if (kb_synonym_match(c->vocab, one, 1, &g, &term) == 1)
-		add_synonyms(c, q, text.s, j.s, 2, g, term);
+	bool respelt = false;
+	if (kb_synonym_match(c->vocab, one, 1, &respelt, &g, &term) == 1)
+		add_synonyms(c, q, text.s, j.s, 2 * respelt_weight(respelt), g, term);
 	kb_buf_free(&text);
 	kb_buf_free(&j);
 	return q;
@@ -519,9 +534,11 @@ static void clause_queries(struct ctx *c, unit *units, size_t n, bool drop_stop,
 	for (size_t i = 0; i < n;) {
 		const kb_syngroup *g = NULL;
 		size_t term = 0, k = 0;
+		bool respelt = false;
 		if (units[i].node->kind == KB_QN_PHRASE || units[i].n > 1) {
 			/* a phrase, or "CAR-T": a synonym only when the whole of it is one */
-			if (units[i].n && kb_synonym_match(c->vocab, units[i].words, units[i].n, &g, &term) == units[i].n)
+			if (units[i].n &&
+			    kb_synonym_match(c->vocab, units[i].words, units[i].n, &respelt, &g, &term) == units[i].n)
 				k = 1;
 		} else if (units[i].node->kind == KB_QN_WORDS && units[i].n == 1) {
 			/* single words: a term may span several ("avancerede terapier") */
@@ -531,12 +548,12 @@ static void clause_queries(struct ctx *c, unit *units, size_t n, bool drop_stop,
 			char **words = kb_xcalloc(run, sizeof *words);
 			for (size_t r = 0; r < run; r++)
 				words[r] = units[i + r].words[0];
-			k = kb_synonym_match(c->vocab, words, run, &g, &term);
+			k = kb_synonym_match(c->vocab, words, run, &respelt, &g, &term);
 			free(words);
 		}
 		kb_eq *joined = NULL;
 		if (k) {
-			kb_eq_add(out, synonym_query(c, units + i, k, g, term));
+			kb_eq_add(out, synonym_query(c, units + i, k, respelt, g, term));
 			i += k;
 		} else if (i + 1 < n && (joined = joined_query(c, &units[i], &units[i + 1]))) {
 			kb_eq_add(out, joined);

@@ -229,3 +229,28 @@ def test_an_ending_the_word_list_holds_as_a_word_is_no_compound_part(daemon):
         _, res = daemon.search(q, limit=50)
         parts = [w for h in res["hits"] for w in h.get("why", []) if w.endswith("(compound part)")]
         assert parts == [], (q, parts)
+
+
+
+# On the bundled corpus: a word typed without æ/ø/å that is read as its æøå spelling also gets that
+# spelling's synonyms (Lægemiddelstyrelsen, DKMA, Danish Medicines Agency), as if typed with the
+# letters. Lægemiddelstyrelsen also meets guidance/real-world-data through its compound parts
+# (lægemiddelforbrug, Sundhedsdatastyrelsen), which a respelling is not split into: no synonym's doing.
+SYNONYMS_WITHOUT_DANISH_LETTERS = [
+    # typed, with æ/ø/å, what only the spelling with the letters meets through its parts
+    ("medicinradet", "medicinrådet", set()),
+    ("laegemiddelstyrelsen", "lægemiddelstyrelsen", {"guidance/real-world-data"}),
+    ("Laegemiddelstyrelsen", "Lægemiddelstyrelsen", {"guidance/real-world-data"}),
+]
+
+
+@pytest.mark.parametrize("typed,with_letters,by_parts", SYNONYMS_WITHOUT_DANISH_LETTERS)
+def test_a_word_typed_without_danish_letters_gets_their_synonyms(daemon, typed, with_letters, by_parts):
+    _, res = daemon.search(typed, limit=100)
+    _, same = daemon.search(with_letters, limit=100)
+    assert res["total"] <= 100 and same["total"] <= 100
+    got, want = {h["id"] for h in res["hits"]}, {h["id"] for h in same["hits"]}
+    assert got == want - by_parts, (sorted(want - got), sorted(got - want))
+    assert by_parts <= want
+    synonym = [w for h in res["hits"] for w in h.get("why", []) if w.endswith("(synonym)")]
+    assert synonym, res["hits"]

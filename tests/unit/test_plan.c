@@ -25,7 +25,20 @@ static kb_db *make_index(void)
 	static const char *const c[] = { "lægemiddelstyrelsen", "forsøg", "solen", "sølen", NULL };
 	static const char *const d[] = { "sølen", NULL };
 	const char *const *docs[] = { a, b, c, d };
-	return test_index(dir, "index", docs, sizeof docs / sizeof *docs);
+	kb_writer *w = test_index_begin(dir, "index");
+	if (!w)
+		return NULL;
+	for (size_t k = 0; k < sizeof docs / sizeof *docs; k++) {
+		kb_wdoc *doc = kb_wdoc_new();
+		for (size_t i = 0; docs[k][i]; i++)
+			kb_wdoc_posting(doc, docs[k][i], (unsigned)i, 1);
+		kb_writer_add(w, doc, NULL);
+		kb_wdoc_free(doc);
+	}
+	/* synonym groups, as the indexer stores synonyms.txt: each its terms, one a line */
+	kb_writer_set_meta(w, "synonyms", "[\"Lægemiddelstyrelsen\\nDKMA\", \"forsøg\\ntrial\", "
+	                                  "\"sølen\\nsunset\", \"klinisk forsøg\\nclinical trial\"]", NULL);
+	return test_index_end(w, dir, "index");
 }
 
 static bool has_term(const kb_eq *q, const char *term)
@@ -100,6 +113,26 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 	CHECK_STR(p.suggestion, "solen");
 	CHECK(!has_term(p.query, "sølen"));
 	kb_plan_clear(&p);
+
+	/* a word typed without æ, ø or å, read as its spelling with them, gets that spelling's synonyms
+	 * (S0:1 is DKMA, term 1 of group 0), as typed with the letters, also as a word of a longer term;
+	 * a plain o is read as ø only for a word the index does not know: solen keeps to itself */
+	static const struct {
+		const char *q, *syn, *form;
+		bool has;
+	} respelt[] = {
+		{ "lægemiddelstyrelsen", "S0:1", "lægemiddelstyrelsen", true },
+		{ "laegemiddelstyrelsen", "S0:1", "lægemiddelstyrelsen", true },
+		{ "forsog", "S1:1", "forsøg", true },
+		{ "klinisk forsog", "S3:1", "forsøg", true },
+		{ "solen", "S2:1", "sølen", false },
+	};
+	for (size_t i = 0; i < sizeof respelt / sizeof *respelt; i++) {
+		plan(an, v, respelt[i].q, &p);
+		CHECK(has_term(p.query, respelt[i].syn) == respelt[i].has);
+		CHECK(has_term(p.query, respelt[i].form) == respelt[i].has);
+		kb_plan_clear(&p);
+	}
 
 	/* a phrase keeps its words as typed in the query */
 	plan(an, v, "\"genterapi lægemiddel\"", &p);
