@@ -648,12 +648,27 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	return (size_t)(w - s);
 }
 
+/* getaddrinfo alone would take a service name for the port, and a number above 65535 wraps around */
+bool kb_http_listen_valid(const char *listen)
+{
+	const char *colon = strrchr(listen, ':');
+	if (!colon || colon == listen || !colon[1] || strlen(colon + 1) > 5)
+		return false;
+	long port = 0;
+	for (const char *p = colon + 1; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		port = port * 10 + (*p - '0');
+	}
+	return port <= 65535;
+}
+
 static bool resolve(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char **errmsg)
 {
 	char host[256];
 	const char *colon = strrchr(listen, ':');
-	if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host || !colon[1]) {
-		kb_fail(KB_ERR_INVALID, errmsg, "--listen '%s': want HOST:PORT, e.g. 127.0.0.1:8080", listen);
+	if (!kb_http_listen_valid(listen) || (size_t)(colon - listen) >= sizeof host) {
+		kb_fail(KB_ERR_INVALID, errmsg, "--listen '%s': " KB_LISTEN_WANT, listen);
 		return false;
 	}
 	memcpy(host, listen, (size_t)(colon - listen));

@@ -16,6 +16,11 @@ typedef struct {
 	bool log_client_ip;          /* ... starting with the client's address */
 } kb_http_conf;
 
+/* Whether listen is HOST:PORT with a host and a port from 0 to 65535 in digits. A malformed value is
+ * bad usage, found before starting; a well-formed one that cannot be used fails kb_http_start. */
+bool kb_http_listen_valid(const char *listen);
+#define KB_LISTEN_WANT "want HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:8080"
+
 /* Starts serving; false with *errmsg (caller frees) when the address or web folder is unusable.
  * On success prints the URL it listens on to stderr. */
 bool kb_http_start(const kb_http_conf *conf, char **errmsg);

@@ -41,22 +41,6 @@ static const char usage[] =
 
 #define MAX_ORIGINS 32
 
-/* Whether listen is HOST:PORT with a host and a port from 0 to 65535 in digits: a malformed value is
- * bad usage (exit 2), where a well-formed one that cannot be used is found when binding (exit 1).
- * getaddrinfo alone would take a service name, and a port above 65535 wraps around. */
-static bool listen_ok(const char *listen)
-{
-	const char *colon = strrchr(listen, ':');
-	if (!colon || colon == listen || !colon[1] || strlen(colon + 1) > 5)
-		return false;
-	long port = 0;
-	for (const char *p = colon + 1; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return false;
-		port = port * 10 + (*p - '0');
-	}
-	return port <= 65535;
-}
 
 static int bad_usage(const char *fmt, const char *arg)
 {
@@ -87,8 +71,8 @@ int main(int argc, char **argv)
 		switch (ch) {
 		case 'd': db = optarg; break;
 		case 'l':
-			if (!listen_ok(optarg))
-				return bad_usage("--listen '%s': want HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:8080", optarg);
+			if (!kb_http_listen_valid(optarg))
+				return bad_usage("--listen '%s': " KB_LISTEN_WANT, optarg);
 			conf.listen = optarg;
 			break;
 		case 'w': conf.web = optarg; break;
