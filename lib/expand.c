@@ -755,6 +755,29 @@ size_t kb_respellings(kb_vocab *v, const char *word, char ***out)
 	return n;
 }
 
+char *kb_read_as(kb_vocab *v, const char *word)
+{
+	if (freq(v, word) > 0 || kb_vocab_knows(v, word))
+		return NULL;
+	kb_wforms f;
+	memset(&f, 0, sizeof f);
+	char **held = NULL;
+	size_t n = 0;
+	add_spellings(v, &f, word, word, false, 0, &held, &n);
+	kb_wforms_clear(&f);
+	/* of two respellings the index holds (rare), the more frequent is the likelier meant */
+	size_t best = 0;
+	for (size_t i = 1; i < n; i++)
+		if (freq(v, held[i]) > freq(v, held[best]))
+			best = i;
+	char *r = n ? held[best] : NULL;
+	for (size_t i = 0; i < n; i++)
+		if (i != best)
+			free(held[i]);
+	free(held);
+	return r;
+}
+
 void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *f)
 {
 	memset(f, 0, sizeof *f);

@@ -90,6 +90,12 @@ bool kb_vocab_knows(kb_vocab *v, const char *word);
  * returned; 0 for a word with æ, ø or å. */
 size_t kb_respellings(kb_vocab *v, const char *word, char ***out);
 
+/* The spelling a word the index does not know in any form is read as, when the index holds one of
+ * its kb_respellings (with æ, ø, å, or ae, oe, aa for them; of several, the most frequent): then it
+ * was typed on a keyboard without those letters, and is searched for as if typed with them.
+ * Returns it (caller frees), or NULL. */
+char *kb_read_as(kb_vocab *v, const char *word);
+
 /* The longest synonym term matching the words at the start of words[0..n); returns how many words
  * it covers (0: none) and sets *group and *term to it. Each word matches as written or, when
  * respelt is given (for words typed, not the index's own), as one of its kb_respellings(); then

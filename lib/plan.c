@@ -20,11 +20,11 @@ static const double level_weight[KB_GRADE_N] = { 0.6, 1.0, 0.7, 0.5 };
 #define W_PHRASE_TERM 1.0 /* a phrase asked for by its synonym term, per word */
 #define W_FIX_SYN 0.15 /* a correction's synonyms, on top of W_GROUP: far below the correction itself,
                        or a page on the synonym outranks the page with the corrected word */
-#define W_RESPELT_SYN 0.01 /* the synonyms of a word read with æ, ø or å, on top of W_GROUP: they
-                       only add the pages the respelling misses. Its pages weigh far less than the
-                       word's typed with the letters, and close together (one grade); more reordered
-                       them: at W_FIX_SYN "medicinradet" put the pages on the Danish Medicines
-                       Council before the one on Medicinrådet */
+#define W_RESPELT_SYN 0.01 /* the synonyms met through another spelling of a word the index knows
+                       as typed (ae for æ, and so on), on top of W_GROUP: they only add the pages
+                       the respelling (a near grade) misses, and must not outrank them. A word the
+                       index knows only with the letters is read as typed with them instead
+                       (read_as_respelt), synonyms and all */
 #define W_TRANS 0.9 /* a dictionary translation into the other language, per word typed */
 #define W_UNIT  2.0 /* a legal reference cited as a unit */
 
@@ -323,6 +323,43 @@ static void unit_words(struct ctx *c, const kb_qnode *nd, unit *u)
 	kb_tokens_clear(&t);
 }
 
+struct folding_why {
+	struct ctx *c;
+	const char *why, *typed;
+};
+
+static void add_folding_why(void *p, const char *term, kb_form form)
+{
+	struct folding_why *f = p;
+	if (form != KB_FORM_PART)
+		add_why(f->c, term, f->why, f->typed, f->typed);
+}
+
+/* A word of a clause that the index does not know, but knows with æ, ø or å (or with ae, oe, aa for
+ * them), is searched for as that spelling: it was typed on a keyboard without the letters, and finds
+ * and ranks what the word typed with them would (its synonyms too), or excludes it after "-". With
+ * explain, hits are told how it was read. */
+static void read_as_respelt(struct ctx *c, unit *u, bool explain)
+{
+	if (u->node->kind != KB_QN_WORDS && u->node->kind != KB_QN_PHRASE)
+		return;
+	for (size_t i = 0; i < u->n; i++) {
+		char *r = kb_read_as(c->vocab, u->words[i]);
+		if (!r)
+			continue;
+		const char *typed = u->n == 1 ? u->node->text : u->words[i];
+		kb_buf why = { 0 };
+		if (explain) {
+			kb_buf_printf(&why, "%s → %s (folding)", typed, r);
+			struct folding_why f = { c, why.s, u->words[i] };
+			kb_analyzer_query_terms(c->an, r, add_folding_why, &f);
+		}
+		kb_buf_free(&why);
+		free(u->words[i]);
+		u->words[i] = r;
+	}
+}
+
 static void unit_clear(unit *u)
 {
 	for (size_t i = 0; i < u->n; i++)
@@ -363,6 +400,7 @@ static kb_eq *unit_query(struct ctx *c, const unit *u, bool drop_stop)
 		for (size_t i = 0; i < nd->nkids; i++) {
 			unit alt;
 			unit_words(c, nd->kids[i], &alt);
+			read_as_respelt(c, &alt, true);
 			clause_queries(c, &alt, 1, false, q);
 			unit_clear(&alt);
 		}
@@ -420,7 +458,8 @@ static void add_synonyms(struct ctx *c, kb_eq *into, const char *text, const cha
 }
 
 /* What "-word" excludes: the word as typed and its stems, or the phrase, never a correction,
- * translation or other spelling (a document without the word must not be excluded). */
+ * translation or other spelling (a document without the word must not be excluded); only a word the
+ * index knows solely with æ, ø or å is read so (read_as_respelt), as it would find nothing. */
 static kb_eq *negated_query(struct ctx *c, const kb_qnode *nd)
 {
 	if (nd->kind == KB_QN_OR) {
@@ -431,6 +470,7 @@ static kb_eq *negated_query(struct ctx *c, const kb_qnode *nd)
 	}
 	unit u;
 	unit_words(c, nd, &u);
+	read_as_respelt(c, &u, false);
 	kb_eq *q = NULL;
 	if (u.n == 1 && nd->kind == KB_QN_PREFIX)
 		q = prefix_query(c, u.words[0]);
@@ -571,8 +611,10 @@ static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
 	unit *units = kb_xcalloc(pq->nclauses + 1, sizeof *units);
 	size_t n = 0;
 	for (size_t i = 0; i < pq->nclauses; i++)
-		if (!pq->clauses[i]->negated)
-			unit_words(c, pq->clauses[i], &units[n++]);
+		if (!pq->clauses[i]->negated) {
+			unit_words(c, pq->clauses[i], &units[n]);
+			read_as_respelt(c, &units[n++], true);
+		}
 	clause_queries(c, units, n, !only_stopwords(units, n), out);
 	for (size_t i = 0; i < n; i++)
 		unit_clear(&units[i]);

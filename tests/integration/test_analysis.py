@@ -232,25 +232,35 @@ def test_an_ending_the_word_list_holds_as_a_word_is_no_compound_part(daemon):
 
 
 
-# On the bundled corpus: a word typed without æ/ø/å that is read as its æøå spelling also gets that
-# spelling's synonyms (Lægemiddelstyrelsen, DKMA, Danish Medicines Agency), as if typed with the
-# letters. Lægemiddelstyrelsen also meets guidance/real-world-data through its compound parts
-# (lægemiddelforbrug, Sundhedsdatastyrelsen), which a respelling is not split into: no synonym's doing.
-SYNONYMS_WITHOUT_DANISH_LETTERS = [
-    # typed, with æ/ø/å, what only the spelling with the letters meets through its parts
-    ("medicinradet", "medicinrådet", set()),
-    ("laegemiddelstyrelsen", "lægemiddelstyrelsen", {"guidance/real-world-data"}),
-    ("Laegemiddelstyrelsen", "Lægemiddelstyrelsen", {"guidance/real-world-data"}),
+# On the bundled corpus: a word the index does not know, typed without æ/ø/å (or with ae/oe/aa for
+# them) for a word it knows with the letters, is searched for as that word. The hits are those of the
+# query typed with the letters, in the same order and with the same scores (its synonyms, compound
+# parts and weight too: "haemofili gmp" is not a query about GMP alone), each told how it was read.
+AS_IF_TYPED_WITH_LETTERS = [
+    ("medicinradet", "medicinrådet"),
+    ("laegemiddelstyrelsen", "lægemiddelstyrelsen"),
+    ("Laegemiddelstyrelsen", "Lægemiddelstyrelsen"),
+    ("forsog", "forsøg"),
+    ("haemofili gmp", "hæmofili gmp"),
+    ("medicinradet gmp", "medicinrådet gmp"),
+    ("kliniske forsoeg", "kliniske forsøg"),
+    ('"kliniske forsoeg"', '"kliniske forsøg"'),
+    ("sporbarhed vaev", "sporbarhed væv"),
+    ("hvad koster behandlingen i forhold til sundhedsokonomi",
+     "hvad koster behandlingen i forhold til sundhedsøkonomi"),
+    ("forsog OR medicinradet", "forsøg OR medicinrådet"),
+    ("-forsog medicinradet", "-forsøg medicinrådet"),
 ]
 
 
-@pytest.mark.parametrize("typed,with_letters,by_parts", SYNONYMS_WITHOUT_DANISH_LETTERS)
-def test_a_word_typed_without_danish_letters_gets_their_synonyms(daemon, typed, with_letters, by_parts):
+@pytest.mark.parametrize("typed,with_letters", AS_IF_TYPED_WITH_LETTERS)
+def test_a_word_typed_without_danish_letters_is_searched_as_typed_with_them(daemon, typed, with_letters):
     _, res = daemon.search(typed, limit=100)
     _, same = daemon.search(with_letters, limit=100)
-    assert res["total"] <= 100 and same["total"] <= 100
-    got, want = {h["id"] for h in res["hits"]}, {h["id"] for h in same["hits"]}
-    assert got == want - by_parts, (sorted(want - got), sorted(got - want))
-    assert by_parts <= want
-    synonym = [w for h in res["hits"] for w in h.get("why", []) if w.endswith("(synonym)")]
-    assert synonym, res["hits"]
+    assert res["total"] == same["total"] > 0
+    assert [(h["id"], h["score"]) for h in res["hits"]] == [(h["id"], h["score"]) for h in same["hits"]]
+    read = [w for h in res["hits"] for w in h.get("why", []) if w.endswith("(folding)")]
+    assert read, res["hits"][:3]
+    if typed.lower().startswith("laegemiddelstyrelsen"):
+        # as typed with the letters, it meets DKMA and the Danish Medicines Agency as synonyms
+        assert any(w.endswith("(synonym)") for h in res["hits"] for w in h.get("why", []))

@@ -53,6 +53,37 @@ static bool has_term(const kb_eq *q, const char *term)
 	return false;
 }
 
+static bool same_eq(const kb_eq *a, const kb_eq *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->op != b->op || a->scale != b->scale || a->nkids != b->nkids ||
+	    strcmp(a->term ? a->term : "", b->term ? b->term : "") != 0)
+		return false;
+	for (size_t i = 0; i < a->nkids; i++)
+		if (!same_eq(a->kids[i], b->kids[i]))
+			return false;
+	return true;
+}
+
+static bool same_bonus(const kb_plan *a, const kb_plan *b)
+{
+	if (a->nbonus != b->nbonus)
+		return false;
+	for (size_t i = 0; i < a->nbonus; i++)
+		if (strcmp(a->bonus[i].term, b->bonus[i].term) != 0 || a->bonus[i].scale != b->bonus[i].scale)
+			return false;
+	return true;
+}
+
+static bool has_why(const kb_plan *p, const char *why)
+{
+	for (size_t i = 0; i < p->nwhys; i++)
+		if (p->whys[i].why && strcmp(p->whys[i].why, why) == 0)
+			return true;
+	return false;
+}
+
 static double bonus_of(const kb_plan *p, const char *term)
 {
 	for (size_t i = 0; i < p->nbonus; i++)
@@ -132,6 +163,47 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 		CHECK(has_term(p.query, respelt[i].syn) == respelt[i].has);
 		CHECK(has_term(p.query, respelt[i].form) == respelt[i].has);
 		kb_plan_clear(&p);
+	}
+
+	/* a word the index knows only with æ, ø or å (or ae, oe, aa for them) is read as that spelling,
+	 * the most frequent of two; a word it knows, or knows by its stem, is left as it is */
+	static const struct {
+		const char *typed, *read;
+	} read_as[] = {
+		{ "laegemiddelstyrelsen", "lægemiddelstyrelsen" }, { "forsog", "forsøg" },
+		{ "forsoeg", "forsøg" }, { "solenn", NULL }, { "solen", NULL }, { "forsøg", NULL },
+		{ "genterapien", NULL }, { "genterapierne", NULL }, { "solen", NULL }, { "solene", NULL },
+	};
+	for (size_t i = 0; i < sizeof read_as / sizeof *read_as; i++) {
+		char *r = kb_read_as(v, read_as[i].typed);
+		if (read_as[i].read)
+			CHECK_STR(r, read_as[i].read);
+		else
+			CHECK(r == NULL);
+		free(r);
+	}
+
+	/* so it is planned as typed with the letters, the same query and bonuses (not a weaker other
+	 * spelling), in phrases, alternatives and exclusions too; and hits are told how it was read */
+	static const char *const same[][2] = {
+		{ "laegemiddelstyrelsen", "lægemiddelstyrelsen" }, { "forsog genterapi", "forsøg genterapi" },
+		{ "klinisk forsoeg", "klinisk forsøg" }, { "\"genterapi forsog\"", "\"genterapi forsøg\"" },
+		{ "genterapi OR forsog", "genterapi OR forsøg" }, { "genterapi -forsog", "genterapi -forsøg" },
+	};
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+		kb_plan typed, with;
+		plan(an, v, same[i][0], &typed);
+		plan(an, v, same[i][1], &with);
+		CHECK(same_eq(typed.query, with.query));
+		CHECK(same_eq(typed.first, with.first));
+		CHECK(same_eq(typed.negated, with.negated));
+		CHECK(same_bonus(&typed, &with));
+		if (!strchr(same[i][0], '-'))
+			CHECK(has_why(&typed, strstr(same[i][0], "forsoeg") ? "forsoeg → forsøg (folding)"
+			                      : strstr(same[i][0], "forsog") ? "forsog → forsøg (folding)"
+			                                                     : "laegemiddelstyrelsen → lægemiddelstyrelsen (folding)"));
+		kb_plan_clear(&typed);
+		kb_plan_clear(&with);
 	}
 
 	/* a phrase keeps its words as typed in the query */
