@@ -778,6 +778,43 @@ char *kb_read_as(kb_vocab *v, const char *word)
 	return r;
 }
 
+/* How frequent the most frequent word starting with prefix is; 0: there is none. */
+static size_t top_frequency(kb_vocab *v, const char *prefix)
+{
+	const char **top = NULL;
+	size_t f = kb_prefix_words(v, prefix, 1, &top) ? kb_words_freq(v->words, top[0]) : 0;
+	free(top);
+	return f;
+}
+
+char *kb_prefix_read_as(kb_vocab *v, const char *prefix)
+{
+	if (!*prefix || top_frequency(v, prefix))
+		return NULL;
+	const swap *sets[2] = { strpbrk(prefix, "\xC3") ? to_digraph : from_digraph, lossy };
+	const size_t nsets[2] = { 3, sizeof lossy / sizeof *lossy };
+	char *best = NULL;
+	for (int k = 0; k < 2 && !best; k++) {
+		char **alts = NULL;
+		size_t nalts = 0, most = 0;
+		kb_buf cur = { 0 };
+		respell(prefix, sets[k], nsets[k], &cur, &alts, &nalts);
+		kb_buf_free(&cur);
+		for (size_t i = 0; i < nalts; i++) {
+			size_t f = strcmp(alts[i], prefix) != 0 ? top_frequency(v, alts[i]) : 0;
+			if (f > most) {
+				most = f;
+				free(best);
+				best = alts[i];
+			} else {
+				free(alts[i]);
+			}
+		}
+		free(alts);
+	}
+	return best;
+}
+
 void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *f)
 {
 	memset(f, 0, sizeof *f);

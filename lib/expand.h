@@ -96,6 +96,10 @@ size_t kb_respellings(kb_vocab *v, const char *word, char ***out);
  * Returns it (caller frees), or NULL. */
 char *kb_read_as(kb_vocab *v, const char *word);
 
+/* The same for a prefix ("laegemid", "forso") that no word of the index starts with: the respelling
+ * that the most frequent word starts with ("lægemid", "forsø"), or NULL. */
+char *kb_prefix_read_as(kb_vocab *v, const char *prefix);
+
 /* The longest synonym term matching the words at the start of words[0..n); returns how many words
  * it covers (0: none) and sets *group and *term to it. Each word matches as written or, when
  * respelt is given (for words typed, not the index's own), as one of its kb_respellings(); then

@@ -341,12 +341,18 @@ static void add_folding_why(void *p, const char *term, kb_form form)
  * explain, hits are told how it was read. */
 static void read_as_respelt(struct ctx *c, unit *u, bool explain)
 {
-	if (u->node->kind != KB_QN_WORDS && u->node->kind != KB_QN_PHRASE)
+	if (u->node->kind == KB_QN_OR)
 		return;
 	for (size_t i = 0; i < u->n; i++) {
-		char *r = kb_read_as(c->vocab, u->words[i]);
+		bool prefix = u->node->kind == KB_QN_PREFIX && i + 1 == u->n;
+		char *r = prefix ? kb_prefix_read_as(c->vocab, u->words[i]) : kb_read_as(c->vocab, u->words[i]);
 		if (!r)
 			continue;
+		if (prefix) { /* its words are too many to explain one by one; the marks show them */
+			free(u->words[i]);
+			u->words[i] = r;
+			continue;
+		}
 		const char *typed = u->n == 1 ? u->node->text : u->words[i];
 		kb_buf why = { 0 };
 		if (explain) {

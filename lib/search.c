@@ -444,7 +444,11 @@ kb_status kb_search_suggest(kb_searcher *s, const char *q, size_t limit, json_t 
 	if (t.n && t.v[t.n - 1].end == n) {
 		/* the words a search for "prefix*" would ask for, the most frequent first */
 		const char **words = NULL;
-		size_t nwords = kb_prefix_words(s->vocab, kb_tokens_word(&t, t.n - 1), limit, &words);
+		const char *last = kb_tokens_word(&t, t.n - 1);
+		/* typed without æ, ø or å: the words a search would read it as ("laegemid": lægemidler) */
+		char *read = kb_prefix_read_as(s->vocab, last);
+		size_t nwords = kb_prefix_words(s->vocab, read ? read : last, limit, &words);
+		free(read);
 		for (size_t i = 0; i < nwords; i++) {
 			kb_buf full = { 0 };
 			kb_buf_add(&full, q, t.v[t.n - 1].start);

@@ -223,6 +223,21 @@ def test_suggest_completes_the_last_word(daemon):
     assert daemon.get("/api/suggest?q=%FF")[0] == 400
 
 
+def test_suggest_completes_a_word_typed_without_danish_letters(daemon):
+    # on a keyboard without æ/ø/å: the completions of the spelling with the letters, as they are
+    # written, from ae/oe/aa or (where those give nothing) a plain a/o
+    for typed, with_letters in (("laegemid", "lægemid"), ("medicinra", "medicinrå"), ("forsog", "forsøg"),
+                                ("kliniske forso", "kliniske forsø")):
+        _, _, body = daemon.get("/api/suggest", {"q": typed})
+        got = json.loads(body)
+        _, _, body = daemon.get("/api/suggest", {"q": with_letters})
+        assert got["query"] == typed
+        assert got["suggestions"] and got["suggestions"] == json.loads(body)["suggestions"], typed
+    # a prefix the index holds as typed is completed as typed
+    _, _, body = daemon.get("/api/suggest", {"q": "aarh"})
+    assert all(s.startswith("aarh") for s in json.loads(body)["suggestions"])
+
+
 def test_metrics_count_requests_and_zero_hit_searches(daemon):
     daemon.search("xqzzyvvk")
     status, headers, body = daemon.get("/metrics")
