@@ -53,9 +53,6 @@ const char kb_args_help[] =
 	"Exit status: 0 success (also with no hits), 1 the daemon or the index failed, 2 bad usage.\n"
 	"See atmp-search(1).\n";
 
-static const char *const types[] = { "guidance", "best-practice", "faq", "news", "minutes", "analysis", NULL };
-static const char *const langs[] = { "da", "en", NULL };
-
 enum opt { O_SERVER, O_DB, O_JSON, O_LIMIT, O_OFFSET, O_TYPE, O_LANG, O_TAG, O_SOURCE, O_TIMEOUT,
            O_COLOR, O_HELP, O_VERSION };
 
@@ -80,14 +77,6 @@ static bool parse_count(const char *s, size_t lo, size_t hi, size_t *out)
 		return false;
 	*out = v;
 	return true;
-}
-
-static bool one_of(const char *v, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(v, *list) == 0)
-			return true;
-	return false;
 }
 
 /* Applies option id with value v (NULL for a flag); KB_ERR_INVALID on a bad value. */
@@ -136,13 +125,13 @@ static kb_status apply(kb_args *a, enum opt id, const char *name, const char *v,
 			return kb_fail(KB_ERR_INVALID, errmsg, "--color '%s': want auto, always or never", v);
 		break;
 	case O_TYPE:
-		if (!one_of(v, types))
+		if (!kb_filter_value_ok(KB_FILTER_TYPE, v))
 			return kb_fail(KB_ERR_INVALID, errmsg, "--type '%s': want guidance, best-practice, faq, news, "
 			               "minutes or analysis", v);
 		f = KB_FILTER_TYPE;
 		break;
 	case O_LANG:
-		if (!one_of(v, langs))
+		if (!kb_filter_value_ok(KB_FILTER_LANG, v))
 			return kb_fail(KB_ERR_INVALID, errmsg, "--lang '%s': want da or en", v);
 		f = KB_FILTER_LANG;
 		break;

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "query.h"
+
 /* A front matter is a few hundred bytes. The cap bounds libyaml, whose time grows with the square of
  * the nesting depth ("{a: {a: ..." 40,000 deep takes it seconds, 800,000 deep half an hour). */
 #define MAX_FRONT_MATTER 16384
@@ -20,10 +22,6 @@ static const char *const key_names[NKEYS] = {
 static const bool key_required[NKEYS] = {
 	[K_TITLE] = true, [K_TYPE] = true, [K_LANG] = true, [K_UPDATED] = true,
 };
-static const char *const types[] = {
-	"guidance", "best-practice", "faq", "news", "minutes", "analysis", NULL,
-};
-static const char *const langs[] = { "da", "en", NULL };
 
 struct fm {
 	kb_meta *meta;
@@ -169,14 +167,6 @@ static char *scalar_value(struct fm *c, const yaml_node_t *val, const char *name
 	return s;
 }
 
-static bool one_of(const char *s, const char *const *set)
-{
-	for (; *set; set++)
-		if (strcmp(s, *set) == 0)
-			return true;
-	return false;
-}
-
 static bool valid_date(const char *s)
 {
 	static const char shape[] = "dddd-dd-dd";
@@ -247,13 +237,12 @@ static bool valid(struct fm *c, int k, const char *s, unsigned line)
 		}
 		return true;
 	case K_TYPE:
-		if (one_of(s, types))
+		if (kb_filter_value_ok(KB_FILTER_TYPE, s))
 			return true;
-		problem(c, line, "unknown type '%.*s%s' (want one of guidance, best-practice, faq, news, "
-		                 "minutes, analysis)", Q(s));
+		problem(c, line, "unknown type '%.*s%s' (want one of %s)", Q(s), kb_filter_values(KB_FILTER_TYPE));
 		return false;
 	case K_LANG:
-		if (one_of(s, langs))
+		if (kb_filter_value_ok(KB_FILTER_LANG, s))
 			return true;
 		problem(c, line, "unknown lang '%.*s%s' (want da or en)", Q(s));
 		return false;

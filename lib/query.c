@@ -12,6 +12,26 @@ const char *kb_filter_name(kb_filter f)
 	return f < KB_FILTER_N ? filter_names[f] : "";
 }
 
+static const char *const type_values[] = { "guidance", "best-practice", "faq", "news", "minutes", "analysis", NULL };
+static const char *const lang_values[] = { "da", "en", NULL };
+
+bool kb_filter_value_ok(kb_filter f, const char *value)
+{
+	const char *const *v = f == KB_FILTER_TYPE ? type_values : f == KB_FILTER_LANG ? lang_values : NULL;
+	if (!v)
+		return true;
+	for (; *v; v++)
+		if (strcmp(*v, value) == 0)
+			return true;
+	return false;
+}
+
+const char *kb_filter_values(kb_filter f)
+{
+	return f == KB_FILTER_TYPE ? "guidance, best-practice, faq, news, minutes, analysis"
+	       : f == KB_FILTER_LANG ? "da, en" : "";
+}
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';

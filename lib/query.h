@@ -47,4 +47,11 @@ void kb_query_add_filter(kb_query *query, kb_filter key, const char *value);
 /* The query key of a filter ("type", "lang", "tag", "source"). */
 const char *kb_filter_name(kb_filter f);
 
+/* Whether a filter takes value: type and lang only the values of the corpus format (INTERFACE.md
+ * §1.1), so that a misspelt one is an error rather than no hits; tag and source any. */
+bool kb_filter_value_ok(kb_filter f, const char *value);
+/* Those values for messages, "guidance, best-practice, faq, news, minutes, analysis" for type; "" for
+ * tag and source. */
+const char *kb_filter_values(kb_filter f);
+
 #endif

@@ -114,6 +114,9 @@ kb_status kb_search_check(const kb_search_params *p, char **errmsg)
 			if (!kb_utf8_valid(p->filters[f][i], strlen(p->filters[f][i])))
 				return kb_fail(KB_ERR_INVALID, errmsg, "parameter '%s' is not valid UTF-8",
 				               kb_filter_name((kb_filter)f));
+			else if (!kb_filter_value_ok((kb_filter)f, p->filters[f][i]))
+				return kb_fail(KB_ERR_INVALID, errmsg, "parameter '%s' must be one of %s", kb_filter_name((kb_filter)f),
+				               kb_filter_values((kb_filter)f));
 	return KB_OK;
 }
 

@@ -207,6 +207,21 @@ def test_other_methods_are_refused(daemon):
         assert "GET" in headers["Allow"]
 
 
+def test_a_type_or_lang_the_corpus_cannot_have_is_an_error_naming_it(daemon):
+    # a misspelt filter value must not pass as a search that found nothing
+    for params, name in (({"type": "guidence"}, "type"), ({"lang": "de"}, "lang"),
+                         ({"type": ["faq", "FAQ"]}, "type"), ({"lang": "en", "type": "news "}, "type")):
+        status, _, body = daemon.get("/api/search", {"q": "GMP", **params})
+        assert status == 400, params
+        err = json.loads(body)["error"]
+        assert f"'{name}'" in err and ("guidance, best-practice" in err or "da, en" in err), err
+    # every value the corpus format allows is a filter, also one no document has
+    for t in ("guidance", "best-practice", "faq", "news", "minutes", "analysis"):
+        assert daemon.search("GMP", type=t)[0] == 200, t
+    # tags and sources are free text
+    assert daemon.search("GMP", tag="no such tag", source="Nobody")[0] == 200
+
+
 def test_suggest_completes_the_last_word(daemon):
     status, headers, body = daemon.get("/api/suggest", {"q": "kliniske fors"})
     assert status == 200
