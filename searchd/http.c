@@ -700,8 +700,14 @@ static void open_searcher(void)
 bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 {
 	conf = *cf;
-	if (!realpath(conf.web, webroot)) {
+	struct stat st;
+	if (!realpath(conf.web, webroot) || stat(webroot, &st) != 0) {
 		kb_fail(KB_ERR_IO, errmsg, "--web '%s': %s", conf.web, strerror(errno));
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		kb_fail(KB_ERR_IO, errmsg, "--web '%s': not a folder (want the folder holding the widget and pages)",
+		        conf.web);
 		return false;
 	}
 	struct sockaddr_storage ss;

@@ -50,6 +50,21 @@ static int bad_usage(const char *fmt, const char *arg)
 	return 2;
 }
 
+/* An origin as a browser sends it in Origin (scheme and host, an optional port, nothing after): any
+ * other text never matches one, and the widget would fail on that site with no word said. */
+static bool origin_valid(const char *o)
+{
+	if (strcmp(o, "*") == 0)
+		return true;
+	size_t skip = strncmp(o, "https://", 8) == 0 ? 8 : strncmp(o, "http://", 7) == 0 ? 7 : 0;
+	if (!skip || !o[skip])
+		return false;
+	for (const char *p = o + skip; *p; p++)
+		if (*p == '/' || *p == '?' || *p == '#' || (unsigned char)*p <= ' ')
+			return false;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	kb_malloc_settle();
@@ -77,6 +92,9 @@ int main(int argc, char **argv)
 			break;
 		case 'w': conf.web = optarg; break;
 		case 'o':
+			if (!origin_valid(optarg))
+				return bad_usage("--allow-origin '%s': want a site as browsers name it, "
+				                 "https://host or http://host:port (no path), or *", optarg);
 			if (conf.norigins == MAX_ORIGINS)
 				return bad_usage("too many --allow-origin options (at most %s)", "32");
 			origins[conf.norigins++] = optarg;

@@ -295,3 +295,18 @@ def test_a_malformed_listen_address_is_bad_usage(index_db, value):
     assert r.returncode == 2, (value, r.returncode, r.stderr)
     assert r.stderr.startswith("atmp-searchd: --listen '%s': want HOST:PORT with a port from 0 to 65535" % value), \
         r.stderr
+
+
+@pytest.mark.parametrize("value", ["not a url", "atmpdanmark.dk", "https://atmpdanmark.dk/", "https://a.example/x",
+                                   "ftp://a.example", "https://", "https://a example"])
+def test_an_origin_no_browser_sends_is_bad_usage(index_db, value):
+    # such an --allow-origin never matched an Origin header: the widget failed on that site silently
+    r = run([prog("atmp-searchd"), "--db", index_db, "--listen", "127.0.0.1:0", "--allow-origin", value], timeout=10)
+    assert r.returncode == 2, (value, r.returncode, r.stderr)
+    assert r.stderr.startswith("atmp-searchd: --allow-origin '%s': want" % value), r.stderr
+
+
+def test_web_naming_a_file_is_an_error_naming_it(index_db):
+    r = run([prog("atmp-searchd"), "--db", index_db, "--listen", "127.0.0.1:0", "--web", index_db], timeout=10)
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    assert "--web '%s': not a folder" % index_db in r.stderr, r.stderr
