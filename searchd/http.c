@@ -6,9 +6,11 @@
 #include <limits.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdatomic.h>
@@ -690,6 +692,32 @@ static bool resolve(const char *listen, struct sockaddr_storage *ss, socklen_t *
 	return true;
 }
 
+/* The listening socket, bound here rather than by libmicrohttpd, whose own failure message names
+ * port 0 for an address given whole: the error names the address and the reason. -1 on failure. */
+static int open_listener(const struct sockaddr_storage *ss, socklen_t sl, unsigned *port, char **errmsg)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), on = 1;
+	if (fd >= 0) {
+		/* as libmicrohttpd does: a restart may bind while the last run's connections time out */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+		if (ss->ss_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+	}
+	struct sockaddr_storage got;
+	socklen_t gl = sizeof got;
+	if (fd < 0 || bind(fd, (const struct sockaddr *)ss, sl) != 0 || listen(fd, 512) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&got, &gl) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		kb_fail(KB_ERR_IO, errmsg, "cannot listen on %s: %s", conf.listen, strerror(e));
+		return -1;
+	}
+	*port = ntohs(got.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&got)->sin6_port
+	                                       : ((struct sockaddr_in *)&got)->sin_port);
+	return fd;
+}
+
 /* Each search thread opens its searcher when it starts: one that first opened it later could meet
  * a broken new file and have no previous index to keep answering from (served.h). */
 static void open_searcher(void)
@@ -728,12 +756,20 @@ bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 		kb_fail(KB_ERR_INTERNAL, errmsg, "cannot start the search threads");
 		return false;
 	}
+	unsigned port = 0;
+	int listener = open_listener(&ss, sl, &port, errmsg);
+	if (listener < 0) {
+		kb_work_stop();
+		kb_cache_free(cache);
+		cache = NULL;
+		return false;
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 	                 MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listener,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)0,
@@ -745,13 +781,13 @@ bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 		MHD_OPTION_UNESCAPE_CALLBACK, (size_t (*)(void *, struct MHD_Connection *, char *))unescape, NULL,
 		MHD_OPTION_END);
 	if (!daemon_) {
+		close(listener);
 		kb_work_stop();
 		kb_cache_free(cache);
 		cache = NULL;
-		kb_fail(KB_ERR_IO, errmsg, "cannot listen on %s (address in use, or not allowed?)", conf.listen);
+		kb_fail(KB_ERR_IO, errmsg, "cannot serve on %s (libmicrohttpd did not start)", conf.listen);
 		return false;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
 	char host[INET6_ADDRSTRLEN] = "";
 	if (ss.ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
@@ -759,7 +795,7 @@ bool kb_http_start(const kb_http_conf *cf, char **errmsg)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
 	fprintf(stderr, ss.ss_family == AF_INET6 ? "atmp-searchd: listening on http://[%s]:%u/\n"
 	                                         : "atmp-searchd: listening on http://%s:%u/\n",
-	        host, di ? (unsigned)di->port : 0);
+	        host, port);
 	return true;
 }
 

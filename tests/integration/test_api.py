@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from common import prog, run
+from common import WEB, prog, run
 from conftest import corpus_text
 
 
@@ -310,3 +310,11 @@ def test_web_naming_a_file_is_an_error_naming_it(index_db):
     r = run([prog("atmp-searchd"), "--db", index_db, "--listen", "127.0.0.1:0", "--web", index_db], timeout=10)
     assert r.returncode == 1, (r.returncode, r.stderr)
     assert "--web '%s': not a folder" % index_db in r.stderr, r.stderr
+
+
+def test_an_address_in_use_is_an_error_with_its_reason(daemon, index_db):
+    # once libmicrohttpd's own "Failed to bind to port 0" came first, and ours guessed at the cause
+    where = daemon.url.split("//")[1].rstrip("/")
+    r = run([prog("atmp-searchd"), "--db", index_db, "--listen", where, "--web", WEB], timeout=10)
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    assert r.stderr == "atmp-searchd: cannot listen on %s: Address already in use\n" % where, r.stderr
