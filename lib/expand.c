@@ -15,12 +15,20 @@
 #define MAX_CORRECTIONS 3
 #define MAX_CODEPOINTS 48
 
+/* Words of the query being planned of which no other spelling of the Danish letters is held: a
+ * misspelt word is respelt by the plan's reading (kb_read_as), its synonym matching and its
+ * expansion in turn, each time for nothing, and the respellings cost a stemming each. Kept for one
+ * query only (kb_vocab_begin_query), so that a query repeated costs what it did the first time. */
+#define UNRESPELT_KEPT 8
+
 struct kb_vocab {
 	kb_db *db;
 	kb_analyzer *an;
 	const kb_words *words;
 	kb_syngroup *groups;
 	size_t ngroups;
+	char *unrespelt[UNRESPELT_KEPT]; /* owned; a ring */
+	size_t next_unrespelt;
 };
 
 /* ---- synonyms ---- */
@@ -118,10 +126,21 @@ kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, const kb_words *words, kb_voc
 	return KB_OK;
 }
 
+void kb_vocab_begin_query(kb_vocab *v)
+{
+	for (size_t i = 0; i < UNRESPELT_KEPT; i++) {
+		free(v->unrespelt[i]);
+		v->unrespelt[i] = NULL;
+	}
+	v->next_unrespelt = 0;
+}
+
 void kb_vocab_free(kb_vocab *v)
 {
 	if (!v)
 		return;
+	for (size_t i = 0; i < UNRESPELT_KEPT; i++)
+		free(v->unrespelt[i]);
 	for (size_t g = 0; g < v->ngroups; g++) {
 		for (size_t t = 0; t < v->groups[g].n; t++) {
 			kb_synterm *st = &v->groups[g].terms[t];
@@ -730,10 +749,19 @@ static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const c
 static size_t add_spellings(kb_vocab *v, kb_wforms *f, const char *word, const char *typed, bool known,
                             size_t hits, char ***held, size_t *nheld)
 {
+	for (size_t i = 0; i < UNRESPELT_KEPT; i++)
+		if (v->unrespelt[i] && strcmp(v->unrespelt[i], word) == 0)
+			return 0;
 	size_t more = add_respellings(v, f, word, typed, strpbrk(word, "\xC3") ? to_digraph : from_digraph, 3,
 	                              held, nheld);
-	if (!known && hits + more == 0)
+	if (!known && hits + more == 0) {
 		more += add_respellings(v, f, word, typed, lossy, sizeof lossy / sizeof *lossy, held, nheld);
+		if (more == 0) { /* neither way holds a respelling: then none is held for any caller */
+			free(v->unrespelt[v->next_unrespelt]);
+			v->unrespelt[v->next_unrespelt] = kb_xstrdup(word);
+			v->next_unrespelt = (v->next_unrespelt + 1) % UNRESPELT_KEPT;
+		}
+	}
 	return more;
 }
 

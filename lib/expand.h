@@ -65,6 +65,8 @@ typedef struct kb_vocab kb_vocab;
  * and must outlive the vocab. */
 kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, const kb_words *words, kb_vocab **out, char **errmsg);
 void kb_vocab_free(kb_vocab *v);
+/* Forgets what the vocab learnt about the last query's words (which of them no respelling fits). */
+void kb_vocab_begin_query(kb_vocab *v);
 
 /* The forms of a folded query word; typed is the word as the user wrote it (for acronyms, which are
  * never corrected). Clear *out with kb_wforms_clear(). */

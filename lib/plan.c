@@ -710,6 +710,7 @@ static kb_eq *wrap(kb_eqop op, kb_eq *top, kb_eq *kid)
 void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const char *q, kb_plan *plan)
 {
 	memset(plan, 0, sizeof *plan);
+	kb_vocab_begin_query(vocab);
 	struct ctx c = { an, vocab, plan, NULL, 0, 1.0 };
 	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR);
 	positive_queries(&c, pq, pos);
