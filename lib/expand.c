@@ -817,7 +817,9 @@ static size_t top_frequency(kb_vocab *v, const char *prefix)
 
 char *kb_prefix_read_as(kb_vocab *v, const char *prefix)
 {
-	if (!*prefix || top_frequency(v, prefix))
+	size_t lo, hi;
+	kb_words_prefix(v->words, prefix, &lo, &hi);
+	if (!*prefix || lo < hi) /* a word starts with it as typed: the common case, at every keystroke */
 		return NULL;
 	const swap *sets[2] = { strpbrk(prefix, "\xC3") ? to_digraph : from_digraph, lossy };
 	const size_t nsets[2] = { 3, sizeof lossy / sizeof *lossy };
