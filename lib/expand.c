@@ -349,6 +349,29 @@ bool kb_vocab_knows(kb_vocab *v, const char *word)
 	return k.known;
 }
 
+struct lang_ctx {
+	kb_vocab *v;
+	bool da, en;
+};
+
+static void check_lang(void *p, const char *term, kb_form form)
+{
+	struct lang_ctx *l = p;
+	if (form != KB_FORM_STEM || freq(l->v, term) == 0)
+		return;
+	if (strncmp(term, KB_PFX_STEM_DA, 2) == 0)
+		l->da = true;
+	else
+		l->en = true;
+}
+
+bool kb_english_only(kb_vocab *v, const char *word)
+{
+	struct lang_ctx l = { v, false, false };
+	kb_analyzer_query_terms(v->an, word, check_lang, &l);
+	return l.en && !l.da;
+}
+
 static void add_form(kb_wforms *f, const char *term, kb_grade grade, const char *why)
 {
 	for (size_t i = 0; i < f->n; i++)
@@ -783,27 +806,56 @@ size_t kb_respellings(kb_vocab *v, const char *word, char ***out)
 	return n;
 }
 
-char *kb_read_as(kb_vocab *v, const char *word)
+/* The respelling of s (not s itself) that score rates highest, ae/oe/aa first and, with guess, a
+ * plain a or o only when none of those scores; NULL when none scores above 0. */
+static char *best_respelling(kb_vocab *v, const char *s, size_t (*score)(kb_vocab *, const char *), bool guess)
 {
-	if (freq(v, word) > 0 || kb_vocab_knows(v, word))
+	const swap *sets[2] = { strpbrk(s, "\xC3") ? to_digraph : from_digraph, lossy };
+	const size_t nsets[2] = { 3, sizeof lossy / sizeof *lossy };
+	char *best = NULL;
+	for (int k = 0; k < (guess ? 2 : 1) && !best; k++) {
+		char **alts = NULL;
+		size_t nalts = 0, most = 0;
+		kb_buf cur = { 0 };
+		respell(s, sets[k], nsets[k], &cur, &alts, &nalts);
+		kb_buf_free(&cur);
+		for (size_t i = 0; i < nalts; i++) {
+			size_t f = strcmp(alts[i], s) != 0 ? score(v, alts[i]) : 0;
+			if (f > most) {
+				most = f;
+				free(best);
+				best = alts[i];
+			} else {
+				free(alts[i]);
+			}
+		}
+		free(alts);
+	}
+	return best;
+}
+
+/* Is word a headword or a translation of the dictionaries (kb_translations): a word of Danish or
+ * English as typed, which a respelling would only guess at ("host" is no "høst", "mad" no "måd"). */
+static bool in_dictionary(kb_vocab *v, const char *word)
+{
+	kb_buf key = { 0 };
+	char *found = NULL;
+	kb_buf_printf(&key, "tr:%s", word);
+	kb_db_meta(v->db, key.s, &found, NULL);
+	kb_buf_free(&key);
+	free(found);
+	return found != NULL;
+}
+
+char *kb_read_as(kb_vocab *v, const char *word, bool guess)
+{
+	/* the respelling must be a word of the index itself: a stem shared with one is not enough
+	 * (korrigere is no kørrigere for køre's sake), while the word as typed may share a stem with
+	 * another word (noglen is nøglen, not nogle) */
+	if (freq(v, word) > 0 || in_dictionary(v, word))
 		return NULL;
-	kb_wforms f;
-	memset(&f, 0, sizeof f);
-	char **held = NULL;
-	size_t n = 0;
-	add_spellings(v, &f, word, word, false, 0, &held, &n);
-	kb_wforms_clear(&f);
-	/* of two respellings the index holds (rare), the more frequent is the likelier meant */
-	size_t best = 0;
-	for (size_t i = 1; i < n; i++)
-		if (freq(v, held[i]) > freq(v, held[best]))
-			best = i;
-	char *r = n ? held[best] : NULL;
-	for (size_t i = 0; i < n; i++)
-		if (i != best)
-			free(held[i]);
-	free(held);
-	return r;
+	/* a plain a or o is a guess, and a short word typed so is as often English (host, mask, bare) */
+	return best_respelling(v, word, freq, guess && strlen(word) >= KB_GUESS_MIN_BYTES);
 }
 
 /* How frequent the most frequent word starting with prefix is; 0: there is none. */
@@ -821,28 +873,7 @@ char *kb_prefix_read_as(kb_vocab *v, const char *prefix)
 	kb_words_prefix(v->words, prefix, &lo, &hi);
 	if (!*prefix || lo < hi) /* a word starts with it as typed: the common case, at every keystroke */
 		return NULL;
-	const swap *sets[2] = { strpbrk(prefix, "\xC3") ? to_digraph : from_digraph, lossy };
-	const size_t nsets[2] = { 3, sizeof lossy / sizeof *lossy };
-	char *best = NULL;
-	for (int k = 0; k < 2 && !best; k++) {
-		char **alts = NULL;
-		size_t nalts = 0, most = 0;
-		kb_buf cur = { 0 };
-		respell(prefix, sets[k], nsets[k], &cur, &alts, &nalts);
-		kb_buf_free(&cur);
-		for (size_t i = 0; i < nalts; i++) {
-			size_t f = strcmp(alts[i], prefix) != 0 ? top_frequency(v, alts[i]) : 0;
-			if (f > most) {
-				most = f;
-				free(best);
-				best = alts[i];
-			} else {
-				free(alts[i]);
-			}
-		}
-		free(alts);
-	}
-	return best;
+	return best_respelling(v, prefix, top_frequency, true);
 }
 
 void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *f)

@@ -92,11 +92,17 @@ bool kb_vocab_knows(kb_vocab *v, const char *word);
  * returned; 0 for a word with æ, ø or å. */
 size_t kb_respellings(kb_vocab *v, const char *word, char ***out);
 
-/* The spelling a word the index does not know in any form is read as, when the index holds one of
- * its kb_respellings (with æ, ø, å, or ae, oe, aa for them; of several, the most frequent): then it
- * was typed on a keyboard without those letters, and is searched for as if typed with them.
- * Returns it (caller frees), or NULL. */
-char *kb_read_as(kb_vocab *v, const char *word);
+/* The spelling a word is read as when neither the index nor the dictionaries hold it as typed, but the
+ * index holds, as a word, one of its spellings with æ, ø or å: from ae, oe, aa; or, with guess and
+ * for a word of KB_GUESS_MIN_BYTES or more, where those give none, from a plain a or o. Of several,
+ * the most frequent. Then it was typed on a keyboard without those letters, and is searched for as
+ * if typed with them. Returns it (caller frees), or NULL. */
+#define KB_GUESS_MIN_BYTES 5
+char *kb_read_as(kb_vocab *v, const char *word, bool guess);
+
+/* Does the index hold the folded word (or its stem) only in English documents? A query with such
+ * a word is English, and a plain a or o in its other words is not guessed to be å or ø. */
+bool kb_english_only(kb_vocab *v, const char *word);
 
 /* The same for a prefix ("laegemid", "forso") that no word of the index starts with: the respelling
  * that the most frequent word starts with ("lægemid", "forsø"), or NULL. */

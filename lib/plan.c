@@ -41,6 +41,7 @@ struct ctx {
 	char **typos;       /* pairs: typed word, its correction */
 	size_t ntypos;
 	double scale;       /* what the word being planned is scaled by in the query, for its bonus */
+	bool english;       /* a word of the query is one the index holds in English documents only */
 };
 
 struct typed_terms {
@@ -335,17 +336,18 @@ static void add_folding_why(void *p, const char *term, kb_form form)
 		add_why(f->c, term, f->why, f->typed, f->typed);
 }
 
-/* A word of a clause that the index does not know, but knows with æ, ø or å (or with ae, oe, aa for
- * them), is searched for as that spelling: it was typed on a keyboard without the letters, and finds
- * and ranks what the word typed with them would (its synonyms too), or excludes it after "-". With
- * explain, hits are told how it was read. */
+/* A word of a clause that kb_read_as reads with æ, ø or å (a plain a or o not in an English query) is
+ * searched for as that spelling: it was typed on a keyboard without the letters, and finds and ranks
+ * what the word typed with them would (its synonyms too), or excludes it after "-". With explain,
+ * hits are told how it was read. */
 static void read_as_respelt(struct ctx *c, unit *u, bool explain)
 {
 	if (u->node->kind == KB_QN_OR)
 		return;
 	for (size_t i = 0; i < u->n; i++) {
 		bool prefix = u->node->kind == KB_QN_PREFIX && i + 1 == u->n;
-		char *r = prefix ? kb_prefix_read_as(c->vocab, u->words[i]) : kb_read_as(c->vocab, u->words[i]);
+		char *r = prefix ? kb_prefix_read_as(c->vocab, u->words[i])
+		                 : kb_read_as(c->vocab, u->words[i], !c->english);
 		if (!r)
 			continue;
 		if (prefix) { /* its words are too many to explain one by one; the marks show them */
@@ -617,10 +619,14 @@ static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
 	unit *units = kb_xcalloc(pq->nclauses + 1, sizeof *units);
 	size_t n = 0;
 	for (size_t i = 0; i < pq->nclauses; i++)
-		if (!pq->clauses[i]->negated) {
-			unit_words(c, pq->clauses[i], &units[n]);
-			read_as_respelt(c, &units[n++], true);
-		}
+		if (!pq->clauses[i]->negated)
+			unit_words(c, pq->clauses[i], &units[n++]);
+	/* "formal requirements" is English: its formal is not guessed to be formål */
+	for (size_t i = 0; i < n && !c->english; i++)
+		for (size_t w = 0; w < units[i].n && !c->english; w++)
+			c->english = kb_english_only(c->vocab, units[i].words[w]);
+	for (size_t i = 0; i < n; i++)
+		read_as_respelt(c, &units[i], true);
 	clause_queries(c, units, n, !only_stopwords(units, n), out);
 	for (size_t i = 0; i < n; i++)
 		unit_clear(&units[i]);
@@ -711,7 +717,7 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 {
 	memset(plan, 0, sizeof *plan);
 	kb_vocab_begin_query(vocab);
-	struct ctx c = { an, vocab, plan, NULL, 0, 1.0 };
+	struct ctx c = { an, vocab, plan, NULL, 0, 1.0, false };
 	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR);
 	positive_queries(&c, pq, pos);
 	size_t nclauses = pos->nkids;

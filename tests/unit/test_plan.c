@@ -23,8 +23,10 @@ static kb_db *make_index(void)
 	static const char *const b[] = { "genterapien", "ZDgenterapi", "lægemidlet", "ZDlægemidl", NULL };
 	/* words with æ, ø, å; and sølen, as frequent as solen and more, one letter from what solen is */
 	static const char *const c[] = { "lægemiddelstyrelsen", "forsøg", "solen", "sølen", NULL };
-	static const char *const d[] = { "sølen", NULL };
-	const char *const *docs[] = { a, b, c, d };
+	static const char *const d[] = { "sølen", "høst", "ZDhøst", NULL };
+	/* an English section: its words are English only */
+	static const char *const e[] = { "requirements", "ZErequir", NULL };
+	const char *const *docs[] = { a, b, c, d, e };
 	kb_writer *w = test_index_begin(dir, "index");
 	if (!w)
 		return NULL;
@@ -166,28 +168,44 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 	}
 
 	/* a word the index knows only with æ, ø or å (or ae, oe, aa for them) is read as that spelling,
-	 * the most frequent of two; a word it knows, or knows by its stem, is left as it is. A prefix no
-	 * word of the index starts with, likewise: the respelling the most frequent word starts with,
-	 * ae/oe/aa first */
+	 * the most frequent of two; a plain a or o only as a guess, in a word of five bytes or more: host
+	 * is English as often as it is høst. A word it knows, or the dictionaries know, is left as it is,
+	 * and so is one whose respelling the index holds only by a stem. A prefix no word of the index
+	 * starts with, likewise: the respelling the most frequent word starts with, ae/oe/aa first */
 	static const struct {
-		bool prefix;
+		bool prefix, guess;
 		const char *typed, *read;
 	} read_as[] = {
-		{ false, "laegemiddelstyrelsen", "lægemiddelstyrelsen" }, { false, "forsog", "forsøg" },
-		{ false, "forsoeg", "forsøg" }, { false, "solenn", NULL }, { false, "solen", NULL },
-		{ false, "forsøg", NULL }, { false, "genterapien", NULL }, { false, "genterapierne", NULL },
-		{ false, "solene", NULL }, { true, "laegemid", "lægemid" }, { true, "forso", "forsø" },
-		{ true, "fors", NULL }, { true, "sol", NULL }, { true, "sole", NULL }, { true, "soel", "søl" },
-		{ true, "sael", NULL }, { true, "xyz", NULL }, { true, "", NULL },
+		{ false, true, "laegemiddelstyrelsen", "lægemiddelstyrelsen" }, { false, true, "forsog", "forsøg" },
+		{ false, false, "forsog", NULL }, { false, false, "forsoeg", "forsøg" },
+		{ false, true, "forsoeg", "forsøg" }, { false, true, "solenn", NULL }, { false, true, "solen", NULL },
+		{ false, true, "forsøg", NULL }, { false, true, "genterapien", NULL },
+		{ false, true, "genterapierne", NULL }, { false, true, "solene", NULL },
+		{ false, true, "host", NULL }, { false, true, "hoest", "høst" }, { false, true, "lægemidlt", NULL },
+		{ true, true, "laegemid", "lægemid" }, { true, true, "forso", "forsø" }, { true, true, "fors", NULL },
+		{ true, true, "sol", NULL }, { true, true, "sole", NULL }, { true, true, "soel", "søl" },
+		{ true, true, "sael", NULL }, { true, true, "xyz", NULL }, { true, true, "", NULL },
 	};
 	for (size_t i = 0; i < sizeof read_as / sizeof *read_as; i++) {
-		char *r = read_as[i].prefix ? kb_prefix_read_as(v, read_as[i].typed) : kb_read_as(v, read_as[i].typed);
+		char *r = read_as[i].prefix ? kb_prefix_read_as(v, read_as[i].typed)
+		                            : kb_read_as(v, read_as[i].typed, read_as[i].guess);
 		if (read_as[i].read)
 			CHECK_STR(r, read_as[i].read);
 		else
 			CHECK(r == NULL);
 		free(r);
 	}
+	CHECK(kb_english_only(v, "requirements"));
+	CHECK(!kb_english_only(v, "forsøg") && !kb_english_only(v, "unknownword"));
+
+	/* in an English query, a plain o is not guessed to be ø: the word is not planned as forsøg
+	 * (only its respelling added, a grade below) */
+	kb_plan en, da;
+	plan(an, v, "forsog requirements", &en);
+	plan(an, v, "forsøg requirements", &da);
+	CHECK(!same_eq(en.query, da.query) && has_term(en.query, "forsøg"));
+	kb_plan_clear(&en);
+	kb_plan_clear(&da);
 
 	/* so it is planned as typed with the letters, the same query and bonuses (not a weaker other
 	 * spelling), in phrases, alternatives and exclusions too; and hits are told how it was read */
