@@ -50,19 +50,36 @@ static int bad_usage(const char *fmt, const char *arg)
 	return 2;
 }
 
-/* An origin as a browser sends it in Origin (scheme and host, an optional port, nothing after): any
- * other text never matches one, and the widget would fail on that site with no word said. */
+/* An origin as a browser sends it in Origin, compared as text: the scheme, a host in lower case
+ * (a name in ASCII, as an international one is sent in punycode, or an [IPv6] address), and a port
+ * only when it is not the scheme's own (a browser leaves out :443 and :80), nothing after. Any other
+ * text never matches one, and the widget would fail on that site with no word said. */
 static bool origin_valid(const char *o)
 {
 	if (strcmp(o, "*") == 0)
 		return true;
-	size_t skip = strncmp(o, "https://", 8) == 0 ? 8 : strncmp(o, "http://", 7) == 0 ? 7 : 0;
-	if (!skip || !o[skip])
+	bool https = strncmp(o, "https://", 8) == 0;
+	const char *h = https ? o + 8 : strncmp(o, "http://", 7) == 0 ? o + 7 : NULL;
+	if (!h)
 		return false;
-	for (const char *p = o + skip; *p; p++)
-		if (*p == '/' || *p == '?' || *p == '#' || (unsigned char)*p <= ' ')
+	const char *p = h;
+	if (*p == '[') { /* an IPv6 address */
+		while (*++p && (strchr("0123456789abcdef:.", *p)))
+			;
+		if (*p++ != ']' || p == h + 2)
 			return false;
-	return true;
+	} else {
+		while (*p && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+			p++;
+		if (p == h)
+			return false;
+	}
+	if (!*p)
+		return true;
+	if (*p++ != ':' || !*p || strlen(p) > 5 || strspn(p, "0123456789") != strlen(p) || *p == '0')
+		return false;
+	long port = strtol(p, NULL, 10);
+	return port <= 65535 && port != (https ? 443 : 80);
 }
 
 int main(int argc, char **argv)
@@ -93,8 +110,9 @@ int main(int argc, char **argv)
 		case 'w': conf.web = optarg; break;
 		case 'o':
 			if (!origin_valid(optarg))
-				return bad_usage("--allow-origin '%s': want a site as browsers name it, "
-				                 "https://host or http://host:port (no path), or *", optarg);
+				return bad_usage("--allow-origin '%s': want a site as browsers send it, https://host or "
+				                 "http://host:port, in lower case, with no path and without the scheme's "
+				                 "own port (:443, :80); or *", optarg);
 			if (conf.norigins == MAX_ORIGINS)
 				return bad_usage("too many --allow-origin options (at most %s)", "32");
 			origins[conf.norigins++] = optarg;

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from common import WEB, prog, run
-from conftest import corpus_text
+from conftest import Daemon, corpus_text
 
 
 def test_healthz_answers_ok(daemon):
@@ -298,12 +298,27 @@ def test_a_malformed_listen_address_is_bad_usage(index_db, value):
 
 
 @pytest.mark.parametrize("value", ["not a url", "atmpdanmark.dk", "https://atmpdanmark.dk/", "https://a.example/x",
-                                   "ftp://a.example", "https://", "https://a example"])
+                                   "ftp://a.example", "https://", "https://a example", "HTTPS://A.EXAMPLE",
+                                   "https://WWW.Atmpdanmark.dk", "https://a.example:443", "http://a.example:80",
+                                   "https://bücher.de", "https://user@a.example", "https://a.example:",
+                                   "https://a.example:99999", "https://*.atmpdanmark.dk"])
 def test_an_origin_no_browser_sends_is_bad_usage(index_db, value):
     # such an --allow-origin never matched an Origin header: the widget failed on that site silently
     r = run([prog("atmp-searchd"), "--db", index_db, "--listen", "127.0.0.1:0", "--allow-origin", value], timeout=10)
     assert r.returncode == 2, (value, r.returncode, r.stderr)
     assert r.stderr.startswith("atmp-searchd: --allow-origin '%s': want" % value), r.stderr
+
+
+@pytest.mark.parametrize("value", ["*", "https://www.atmpdanmark.dk", "http://localhost:3000", "http://[::1]:8080",
+                                   "https://xn--bcher-kva.de", "https://a.example:8443"])
+def test_an_origin_as_browsers_send_it_is_taken(index_db, value):
+    d = Daemon(index_db, ["--allow-origin", value])
+    try:
+        origin = "https://partner.example" if value == "*" else value
+        _, headers, _ = d.get("/api/search", {"q": "GMP"}, headers={"Origin": origin})
+        assert headers.get("Access-Control-Allow-Origin") == origin
+    finally:
+        d.stop()
 
 
 def test_web_naming_a_file_is_an_error_naming_it(index_db):
