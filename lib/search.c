@@ -114,9 +114,16 @@ kb_status kb_search_check(const kb_search_params *p, char **errmsg)
 			if (!kb_utf8_valid(p->filters[f][i], strlen(p->filters[f][i])))
 				return kb_fail(KB_ERR_INVALID, errmsg, "parameter '%s' is not valid UTF-8",
 				               kb_filter_name((kb_filter)f));
-			else if (!kb_filter_value_ok((kb_filter)f, p->filters[f][i]))
-				return kb_fail(KB_ERR_INVALID, errmsg, "parameter '%s' must be one of %s", kb_filter_name((kb_filter)f),
-				               kb_filter_values((kb_filter)f));
+			else if (!kb_filter_value_ok((kb_filter)f, p->filters[f][i])) {
+				/* the value is named as given, up to a whole character past 40 bytes */
+				const char *v = p->filters[f][i];
+				size_t n = 0, len = strlen(v), c;
+				while (n < 40 && n < len && (c = kb_utf8_char(v + n, len - n)))
+					n += c;
+				return kb_fail(KB_ERR_INVALID, errmsg, "parameter '%s' must be one of %s (not '%.*s%s')",
+				               kb_filter_name((kb_filter)f), kb_filter_values((kb_filter)f), (int)n, v,
+				               n < len ? "…" : "");
+			}
 	return KB_OK;
 }
 

@@ -215,6 +215,12 @@ def test_a_type_or_lang_the_corpus_cannot_have_is_an_error_naming_it(daemon):
         assert status == 400, params
         err = json.loads(body)["error"]
         assert f"'{name}'" in err and ("guidance, best-practice" in err or "da, en" in err), err
+        bad = [v for v in (params[name] if isinstance(params[name], list) else [params[name]])
+               if v not in ("faq", "en")][0]
+        assert f"(not '{bad}')" in err, err
+    # a long or non-ASCII value is named in part, whole characters only
+    status, _, body = daemon.get("/api/search", {"q": "GMP", "lang": "æ" * 100})
+    assert status == 400 and "(not '" + "æ" * 20 + "…')" in json.loads(body)["error"]
     # every value the corpus format allows is a filter, also one no document has
     for t in ("guidance", "best-practice", "faq", "news", "minutes", "analysis"):
         assert daemon.search("GMP", type=t)[0] == 200, t
