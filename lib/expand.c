@@ -29,6 +29,16 @@ struct kb_vocab {
 	size_t ngroups;
 	char *unrespelt[UNRESPELT_KEPT]; /* owned; a ring */
 	size_t next_unrespelt;
+	struct first_key *firsts;        /* owned; sorted by key, then group and term */
+	size_t nfirsts;
+};
+
+/* A synonym term under a form of its first word that a query word meets it by (same_word): the
+ * word, its Danish stem, its English stem. kb_synonym_match looks up a query word's forms here
+ * instead of trying every term of every group at each word of a query. */
+struct first_key {
+	char *key; /* owned; 'w' + the word, 'd' + its Danish stem term, 'e' + its English one */
+	size_t g, t;
 };
 
 /* ---- synonyms ---- */
@@ -114,6 +124,43 @@ static void load_synonyms(kb_vocab *v)
 	free(text);
 }
 
+static void add_first(kb_vocab *v, char kind, const char *s, size_t n, size_t g, size_t t)
+{
+	if (!n)
+		return;
+	kb_buf b = { 0 };
+	kb_buf_addc(&b, kind);
+	kb_buf_add(&b, s, n);
+	v->firsts = kb_xrealloc(v->firsts, (v->nfirsts + 1) * sizeof *v->firsts);
+	v->firsts[v->nfirsts++] = (struct first_key){ kb_buf_detach(&b), g, t };
+}
+
+static int by_first_key(const void *a, const void *b)
+{
+	const struct first_key *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	return x->g != y->g ? (x->g < y->g ? -1 : 1) : (x->t > y->t) - (x->t < y->t);
+}
+
+static void index_first_words(kb_vocab *v)
+{
+	for (size_t g = 0; g < v->ngroups; g++)
+		for (size_t t = 0; t < v->groups[g].n; t++) {
+			const kb_synterm *st = &v->groups[g].terms[t];
+			if (!st->nwords)
+				continue;
+			const char *ss = st->stems[0], *nl = strchr(ss, '\n');
+			add_first(v, 'w', st->words[0], strlen(st->words[0]), g, t);
+			add_first(v, 'd', ss, nl ? (size_t)(nl - ss) : strlen(ss), g, t);
+			if (nl)
+				add_first(v, 'e', nl + 1, strlen(nl + 1), g, t);
+		}
+	if (v->nfirsts)
+		qsort(v->firsts, v->nfirsts, sizeof *v->firsts, by_first_key);
+}
+
 kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, const kb_words *words, kb_vocab **out, char **errmsg)
 {
 	(void)errmsg;
@@ -122,6 +169,7 @@ kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, const kb_words *words, kb_voc
 	v->an = an;
 	v->words = words;
 	load_synonyms(v);
+	index_first_words(v);
 	*out = v;
 	return KB_OK;
 }
@@ -141,6 +189,9 @@ void kb_vocab_free(kb_vocab *v)
 		return;
 	for (size_t i = 0; i < UNRESPELT_KEPT; i++)
 		free(v->unrespelt[i]);
+	for (size_t i = 0; i < v->nfirsts; i++)
+		free(v->firsts[i].key);
+	free(v->firsts);
 	for (size_t g = 0; g < v->ngroups; g++) {
 		for (size_t t = 0; t < v->groups[g].n; t++) {
 			kb_synterm *st = &v->groups[g].terms[t];
@@ -172,23 +223,64 @@ typedef struct {
 
 enum { MEETS_NOT, MEETS_AS_WRITTEN, MEETS_RESPELT };
 
+static void respell_reading(kb_vocab *v, reading *r)
+{
+	if (r->respelt)
+		return;
+	r->respelt = true;
+	r->nalts = kb_respellings(v, r->word, &r->alts);
+	r->alt_stems = kb_xcalloc(r->nalts ? r->nalts : 1, sizeof *r->alt_stems);
+	for (size_t a = 0; a < r->nalts; a++)
+		r->alt_stems[a] = stems_of(v->an, r->alts[a]);
+}
+
 static int meets(kb_vocab *v, reading *r, const char *syn, const char *syn_stems)
 {
 	if (same_word(r->word, &r->stems, syn, syn_stems))
 		return MEETS_AS_WRITTEN;
 	if (!strpbrk(syn, "\xC3"))
 		return MEETS_NOT; /* a respelling holds æ, ø or å, and is the same word only with one */
-	if (!r->respelt) {
-		r->respelt = true;
-		r->nalts = kb_respellings(v, r->word, &r->alts);
-		r->alt_stems = kb_xcalloc(r->nalts ? r->nalts : 1, sizeof *r->alt_stems);
-		for (size_t a = 0; a < r->nalts; a++)
-			r->alt_stems[a] = stems_of(v->an, r->alts[a]);
-	}
+	respell_reading(v, r);
 	for (size_t a = 0; a < r->nalts; a++)
 		if (same_word(r->alts[a], &r->alt_stems[a], syn, syn_stems))
 			return MEETS_RESPELT;
 	return MEETS_NOT;
+}
+
+/* Terms (as first_keys with an empty key, to be ordered by group and term) met by a first word. */
+typedef struct {
+	struct first_key *v; /* owned; the keys are borrowed */
+	size_t n;
+} firsts_met;
+
+static void add_key_matches(const kb_vocab *v, char kind, const char *s, firsts_met *out)
+{
+	if (!*s)
+		return;
+	kb_buf key = { 0 };
+	kb_buf_addc(&key, kind);
+	kb_buf_adds(&key, s);
+	size_t lo = 0, hi = v->nfirsts;
+	while (lo < hi) { /* the first key not before it */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(v->firsts[mid].key, key.s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < v->nfirsts && strcmp(v->firsts[lo].key, key.s) == 0; lo++) {
+		out->v = kb_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		out->v[out->n++] = (struct first_key){ "", v->firsts[lo].g, v->firsts[lo].t };
+	}
+	kb_buf_free(&key);
+}
+
+/* The terms whose first word a word with these stems meets by same_word. */
+static void add_terms_met(const kb_vocab *v, const char *word, const struct stems *s, firsts_met *out)
+{
+	add_key_matches(v, 'w', word, out);
+	add_key_matches(v, 'd', s->da, out);
+	add_key_matches(v, 'e', s->en, out);
 }
 
 size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, bool *respelt, const kb_syngroup **group,
@@ -198,23 +290,37 @@ size_t kb_synonym_match(kb_vocab *v, char *const *words, size_t n, bool *respelt
 	reading *r = kb_xcalloc(n ? n : 1, sizeof *r);
 	for (size_t i = 0; i < n; i++)
 		r[i] = (reading){ .word = words[i], .stems = stems_of(v->an, words[i]), .respelt = !respelt };
-	for (size_t g = 0; g < v->ngroups; g++)
-		for (size_t t = 0; t < v->groups[g].n; t++) {
-			const kb_synterm *st = &v->groups[g].terms[t];
-			if (st->nwords > n || st->nwords <= best)
-				continue;
-			size_t k = 0;
-			bool respelling = false;
-			for (int m; k < st->nwords && (m = meets(v, &r[k], st->words[k], st->stems[k])); k++)
-				respelling |= m == MEETS_RESPELT;
-			if (k == st->nwords) {
-				best = k;
-				*group = &v->groups[g];
-				*term = t;
-				if (respelt)
-					*respelt = respelling;
-			}
+	/* only the terms whose first word the first word meets, as written or respelt, in the order of
+	 * the groups: of two as long, the first found is taken */
+	firsts_met fm = { 0 };
+	if (n) {
+		add_terms_met(v, r[0].word, &r[0].stems, &fm);
+		respell_reading(v, &r[0]);
+		for (size_t a = 0; a < r[0].nalts; a++)
+			add_terms_met(v, r[0].alts[a], &r[0].alt_stems[a], &fm);
+		if (fm.n)
+			qsort(fm.v, fm.n, sizeof *fm.v, by_first_key);
+	}
+	for (size_t i = 0; i < fm.n; i++) {
+		size_t g = fm.v[i].g, t = fm.v[i].t;
+		if (i && fm.v[i - 1].g == g && fm.v[i - 1].t == t)
+			continue;
+		const kb_synterm *st = &v->groups[g].terms[t];
+		if (st->nwords > n || st->nwords <= best)
+			continue;
+		size_t k = 0;
+		bool respelling = false;
+		for (int m; k < st->nwords && (m = meets(v, &r[k], st->words[k], st->stems[k])); k++)
+			respelling |= m == MEETS_RESPELT;
+		if (k == st->nwords) {
+			best = k;
+			*group = &v->groups[g];
+			*term = t;
+			if (respelt)
+				*respelt = respelling;
 		}
+	}
+	free(fm.v);
 	for (size_t i = 0; i < n; i++) {
 		kb_strings_free(r[i].alts, r[i].nalts);
 		free(r[i].alt_stems);
