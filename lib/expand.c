@@ -575,7 +575,9 @@ static size_t add_respellings(kb_vocab *v, kb_wforms *f, const char *word, const
 	respell(word, sw, nsw, &cur, &alts, &nalts);
 	kb_buf_free(&cur);
 	for (size_t i = 0; i < nalts; i++) {
-		if (strcmp(alts[i], word) != 0) {
+		/* a plain a or o read as å or ø is a guess: only into a word the index holds as such, not
+		 * one that shares a stem with it (medicinradt is a typo of medicinrådet, not medicinrådt) */
+		if (strcmp(alts[i], word) != 0 && (sw != lossy || freq(v, alts[i]) > 0)) {
 			kb_buf why = { 0 };
 			kb_buf_printf(&why, "%s → %s (folding)", typed, alts[i]);
 			size_t h = add_word(v, f, alts[i], KB_GRADE_NEAR, KB_GRADE_NEAR, why.s);

@@ -292,3 +292,14 @@ def test_an_english_query_does_not_guess_a_plain_o_or_a(daemon):
     _, english = daemon.search("formal requirements", limit=100)
     _, danish = daemon.search("formål requirements", limit=100)
     assert [h["id"] for h in english["hits"]] != [h["id"] for h in danish["hits"]]
+
+
+@pytest.mark.parametrize("typed,meant", [("medicinradt", "medicinrådet"), ("forsogg", "forsøg")])
+def test_a_typo_in_a_word_typed_without_danish_letters_is_corrected_not_respelt_by_a_stem(daemon, typed, meant):
+    # medicinrådt is no word (only medicinråd's stem is there): a plain a read as å is not taken
+    # into it, so the typo is corrected, and suggested, as medicinrådet
+    _, res = daemon.search(typed)
+    assert res["suggestion"] == meant
+    why = [w for h in res["hits"] for w in h.get("why", [])]
+    assert not [w for w in why if w.endswith("(folding)")], why
+    assert f"{typed} → {meant} (spelling)" in why
