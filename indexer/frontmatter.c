@@ -239,7 +239,10 @@ static bool valid(struct fm *c, int k, const char *s, unsigned line)
 	case K_TYPE:
 		if (kb_filter_value_ok(KB_FILTER_TYPE, s))
 			return true;
-		problem(c, line, "unknown type '%.*s%s' (want one of %s)", Q(s), kb_filter_values(KB_FILTER_TYPE));
+		kb_buf want = { 0 };
+		kb_filter_values(KB_FILTER_TYPE, &want);
+		problem(c, line, "unknown type '%.*s%s' (want one of %s)", Q(s), want.s);
+		kb_buf_free(&want);
 		return false;
 	case K_LANG:
 		if (kb_filter_value_ok(KB_FILTER_LANG, s))

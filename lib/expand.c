@@ -15,20 +15,12 @@
 #define MAX_CORRECTIONS 3
 #define MAX_CODEPOINTS 48
 
-/* Words of the query being planned of which no other spelling of the Danish letters is held: a
- * misspelt word is respelt by the plan's reading (kb_read_as), its synonym matching and its
- * expansion in turn, each time for nothing, and the respellings cost a stemming each. Kept for one
- * query only (kb_vocab_begin_query), so that a query repeated costs what it did the first time. */
-#define UNRESPELT_KEPT 8
-
 struct kb_vocab {
 	kb_db *db;
 	kb_analyzer *an;
 	const kb_words *words;
 	kb_syngroup *groups;
 	size_t ngroups;
-	char *unrespelt[UNRESPELT_KEPT]; /* owned; a ring */
-	size_t next_unrespelt;
 	struct first_key *firsts;        /* owned; sorted by key, then group and term */
 	size_t nfirsts;
 };
@@ -174,21 +166,10 @@ kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, const kb_words *words, kb_voc
 	return KB_OK;
 }
 
-void kb_vocab_begin_query(kb_vocab *v)
-{
-	for (size_t i = 0; i < UNRESPELT_KEPT; i++) {
-		free(v->unrespelt[i]);
-		v->unrespelt[i] = NULL;
-	}
-	v->next_unrespelt = 0;
-}
-
 void kb_vocab_free(kb_vocab *v)
 {
 	if (!v)
 		return;
-	for (size_t i = 0; i < UNRESPELT_KEPT; i++)
-		free(v->unrespelt[i]);
 	for (size_t i = 0; i < v->nfirsts; i++)
 		free(v->firsts[i].key);
 	free(v->firsts);
@@ -336,6 +317,18 @@ static size_t freq(kb_vocab *v, const char *term)
 	return kb_words_freq(v->words, term);
 }
 
+/* The dictionaries' entry under a folded word or a stem term (the indexer's "tr:" metadata): its
+ * translations, one a line (caller frees), or NULL. */
+static char *dictionary_entry(kb_vocab *v, const char *word_or_stem)
+{
+	kb_buf key = { 0 };
+	char *found = NULL;
+	kb_buf_printf(&key, "tr:%s", word_or_stem);
+	kb_db_meta(v->db, key.s, &found, NULL);
+	kb_buf_free(&key);
+	return found;
+}
+
 struct tr_ctx {
 	kb_vocab *v;
 	char *found;
@@ -344,21 +337,13 @@ struct tr_ctx {
 static void lookup_stem(void *p, const char *term, kb_form form)
 {
 	struct tr_ctx *t = p;
-	if (form != KB_FORM_STEM || t->found)
-		return;
-	kb_buf key = { 0 };
-	kb_buf_printf(&key, "tr:%s", term);
-	kb_db_meta(t->v->db, key.s, &t->found, NULL);
-	kb_buf_free(&key);
+	if (form == KB_FORM_STEM && !t->found)
+		t->found = dictionary_entry(t->v, term);
 }
 
 size_t kb_translations(kb_vocab *v, const char *word, char ***out)
 {
-	struct tr_ctx t = { v, NULL };
-	kb_buf key = { 0 };
-	kb_buf_printf(&key, "tr:%s", word);
-	kb_db_meta(v->db, key.s, &t.found, NULL);
-	kb_buf_free(&key);
+	struct tr_ctx t = { v, dictionary_entry(v, word) };
 	if (!t.found)
 		kb_analyzer_query_terms(v->an, word, lookup_stem, &t);
 	*out = NULL;
@@ -537,6 +522,13 @@ typedef struct {
 static const swap to_digraph[] = { { "æ", "ae" }, { "ø", "oe" }, { "å", "aa" } };
 static const swap from_digraph[] = { { "ae", "æ" }, { "oe", "ø" }, { "aa", "å" } };
 static const swap lossy[] = { { "ae", "æ" }, { "oe", "ø" }, { "aa", "å" }, { "a", "å" }, { "o", "ø" } };
+#define NLOSSY (sizeof lossy / sizeof *lossy)
+
+/* The lossless swaps for a word: its æ, ø, å as ae, oe, aa, or the other way round. */
+static const swap *digraphs_for(const char *word)
+{
+	return strpbrk(word, "\xC3") ? to_digraph : from_digraph;
+}
 
 static void respell(const char *w, const swap *sw, size_t nsw, kb_buf *cur, char ***out, size_t *nout)
 {
@@ -880,19 +872,9 @@ static void add_corrections(kb_vocab *v, kb_wforms *f, const char *word, const c
 static size_t add_spellings(kb_vocab *v, kb_wforms *f, const char *word, const char *typed, bool known,
                             size_t hits, char ***held, size_t *nheld)
 {
-	for (size_t i = 0; i < UNRESPELT_KEPT; i++)
-		if (v->unrespelt[i] && strcmp(v->unrespelt[i], word) == 0)
-			return 0;
-	size_t more = add_respellings(v, f, word, typed, strpbrk(word, "\xC3") ? to_digraph : from_digraph, 3,
-	                              held, nheld);
-	if (!known && hits + more == 0) {
-		more += add_respellings(v, f, word, typed, lossy, sizeof lossy / sizeof *lossy, held, nheld);
-		if (more == 0) { /* neither way holds a respelling: then none is held for any caller */
-			free(v->unrespelt[v->next_unrespelt]);
-			v->unrespelt[v->next_unrespelt] = kb_xstrdup(word);
-			v->next_unrespelt = (v->next_unrespelt + 1) % UNRESPELT_KEPT;
-		}
-	}
+	size_t more = add_respellings(v, f, word, typed, digraphs_for(word), 3, held, nheld);
+	if (!known && hits + more == 0)
+		more += add_respellings(v, f, word, typed, lossy, NLOSSY, held, nheld);
 	return more;
 }
 
@@ -914,48 +896,40 @@ size_t kb_respellings(kb_vocab *v, const char *word, char ***out)
 	return n;
 }
 
-/* The respelling of s (not s itself) that score rates highest, ae/oe/aa first and, with guess, a
- * plain a or o only when none of those scores; NULL when none scores above 0. */
-static char *best_respelling(kb_vocab *v, const char *s, size_t (*score)(kb_vocab *, const char *), bool guess)
+/* The respelling of s (not s itself) by sw[0..nsw) that score rates highest; NULL when none scores
+ * above 0. */
+static char *best_respelling(kb_vocab *v, const char *s, size_t (*score)(kb_vocab *, const char *),
+                             const swap *sw, size_t nsw)
 {
-	const swap *sets[2] = { strpbrk(s, "\xC3") ? to_digraph : from_digraph, lossy };
-	const size_t nsets[2] = { 3, sizeof lossy / sizeof *lossy };
-	char *best = NULL;
-	for (int k = 0; k < (guess ? 2 : 1) && !best; k++) {
-		char **alts = NULL;
-		size_t nalts = 0, most = 0;
-		kb_buf cur = { 0 };
-		respell(s, sets[k], nsets[k], &cur, &alts, &nalts);
-		kb_buf_free(&cur);
-		for (size_t i = 0; i < nalts; i++) {
-			size_t f = strcmp(alts[i], s) != 0 ? score(v, alts[i]) : 0;
-			if (f > most) {
-				most = f;
-				free(best);
-				best = alts[i];
-			} else {
-				free(alts[i]);
-			}
+	char **alts = NULL, *best = NULL;
+	size_t nalts = 0, most = 0;
+	kb_buf cur = { 0 };
+	respell(s, sw, nsw, &cur, &alts, &nalts);
+	kb_buf_free(&cur);
+	for (size_t i = 0; i < nalts; i++) {
+		size_t f = strcmp(alts[i], s) != 0 ? score(v, alts[i]) : 0;
+		if (f > most) {
+			most = f;
+			free(best);
+			best = alts[i];
+		} else {
+			free(alts[i]);
 		}
-		free(alts);
 	}
+	free(alts);
 	return best;
 }
 
 /* Is word a headword or a translation of the dictionaries (kb_translations): a word of Danish or
- * English as typed, which a respelling would only guess at ("host" is no "høst", "mad" no "måd"). */
+ * English as typed, which a respelling would only guess at ("mad" is no "måd"). */
 static bool in_dictionary(kb_vocab *v, const char *word)
 {
-	kb_buf key = { 0 };
-	char *found = NULL;
-	kb_buf_printf(&key, "tr:%s", word);
-	kb_db_meta(v->db, key.s, &found, NULL);
-	kb_buf_free(&key);
+	char *found = dictionary_entry(v, word);
 	free(found);
 	return found != NULL;
 }
 
-char *kb_read_as(kb_vocab *v, const char *word, bool guess)
+char *kb_read_as(kb_vocab *v, const char *word, bool (*may_guess)(void *ctx), void *ctx)
 {
 	/* the respelling must be a word of the index itself: a stem shared with one is not enough
 	 * (korrigere is no kørrigere for køre's sake), while the word as typed may share a stem with
@@ -963,7 +937,10 @@ char *kb_read_as(kb_vocab *v, const char *word, bool guess)
 	if (freq(v, word) > 0 || in_dictionary(v, word))
 		return NULL;
 	/* a plain a or o is a guess, and a short word typed so is as often English (host, mask, bare) */
-	return best_respelling(v, word, freq, guess && strlen(word) >= KB_GUESS_MIN_BYTES);
+	char *r = best_respelling(v, word, freq, digraphs_for(word), 3);
+	if (!r && strlen(word) >= KB_GUESS_MIN_BYTES && may_guess(ctx))
+		r = best_respelling(v, word, freq, lossy, NLOSSY);
+	return r;
 }
 
 /* How frequent the most frequent word starting with prefix is; 0: there is none. */
@@ -981,7 +958,8 @@ char *kb_prefix_read_as(kb_vocab *v, const char *prefix)
 	kb_words_prefix(v->words, prefix, &lo, &hi);
 	if (!*prefix || lo < hi) /* a word starts with it as typed: the common case, at every keystroke */
 		return NULL;
-	return best_respelling(v, prefix, top_frequency, true);
+	char *r = best_respelling(v, prefix, top_frequency, digraphs_for(prefix), 3);
+	return r ? r : best_respelling(v, prefix, top_frequency, lossy, NLOSSY);
 }
 
 void kb_expand_word(kb_vocab *v, const char *word, const char *typed, kb_wforms *f)

@@ -65,8 +65,6 @@ typedef struct kb_vocab kb_vocab;
  * and must outlive the vocab. */
 kb_status kb_vocab_new(kb_db *db, kb_analyzer *an, const kb_words *words, kb_vocab **out, char **errmsg);
 void kb_vocab_free(kb_vocab *v);
-/* Forgets what the vocab learnt about the last query's words (which of them no respelling fits). */
-void kb_vocab_begin_query(kb_vocab *v);
 
 /* The forms of a folded query word; typed is the word as the user wrote it (for acronyms, which are
  * never corrected). Clear *out with kb_wforms_clear(). */
@@ -93,12 +91,12 @@ bool kb_vocab_knows(kb_vocab *v, const char *word);
 size_t kb_respellings(kb_vocab *v, const char *word, char ***out);
 
 /* The spelling a word is read as when neither the index nor the dictionaries hold it as typed, but the
- * index holds, as a word, one of its spellings with æ, ø or å: from ae, oe, aa; or, with guess and
- * for a word of KB_GUESS_MIN_BYTES or more, where those give none, from a plain a or o. Of several,
- * the most frequent. Then it was typed on a keyboard without those letters, and is searched for as
- * if typed with them. Returns it (caller frees), or NULL. */
+ * index holds, as a word, one of its spellings with æ, ø or å: from ae, oe, aa; or, where those give
+ * none, for a word of KB_GUESS_MIN_BYTES or more and when may_guess(ctx) says so (asked only
+ * then), from a plain a or o. Of several, the most frequent. Then it was typed on a keyboard without
+ * those letters, and is searched for as if typed with them. Returns it (caller frees), or NULL. */
 #define KB_GUESS_MIN_BYTES 5
-char *kb_read_as(kb_vocab *v, const char *word, bool guess);
+char *kb_read_as(kb_vocab *v, const char *word, bool (*may_guess)(void *ctx), void *ctx);
 
 /* Does the index hold the folded word (or its stem) only in English documents? A query with such
  * a word is English, and a plain a or o in its other words is not guessed to be å or ø. */

@@ -41,7 +41,9 @@ struct ctx {
 	char **typos;       /* pairs: typed word, its correction */
 	size_t ntypos;
 	double scale;       /* what the word being planned is scaled by in the query, for its bonus */
-	bool english;       /* a word of the query is one the index holds in English documents only */
+	const kb_query *pq;
+	int english;        /* a positive word of the query is one the index holds in English documents
+	                       only: 1, 0, or -1 until asked (may_guess) */
 };
 
 struct typed_terms {
@@ -324,6 +326,13 @@ static void unit_words(struct ctx *c, const kb_qnode *nd, unit *u)
 	kb_tokens_clear(&t);
 }
 
+static void unit_clear(unit *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->words[i]);
+	free(u->words);
+}
+
 struct folding_why {
 	struct ctx *c;
 	const char *why, *typed;
@@ -334,6 +343,27 @@ static void add_folding_why(void *p, const char *term, kb_form form)
 	struct folding_why *f = p;
 	if (form != KB_FORM_PART)
 		add_why(f->c, term, f->why, f->typed, f->typed);
+}
+
+/* May a plain a or o of a word of this query be read as å or ø (kb_read_as)? Not in an English query
+ * ("formal requirements": formal is no formål). Worked out only when a word needs it: most queries
+ * hold no word the index does not know. */
+static bool may_guess(void *p)
+{
+	struct ctx *c = p;
+	for (size_t i = 0; i < c->pq->nclauses && c->english < 0; i++) {
+		if (c->pq->clauses[i]->negated)
+			continue;
+		unit u;
+		unit_words(c, c->pq->clauses[i], &u);
+		for (size_t w = 0; w < u.n && c->english < 0; w++)
+			if (kb_english_only(c->vocab, u.words[w]))
+				c->english = 1;
+		unit_clear(&u);
+	}
+	if (c->english < 0)
+		c->english = 0;
+	return !c->english;
 }
 
 /* A word of a clause that kb_read_as reads with æ, ø or å (a plain a or o not in an English query) is
@@ -347,7 +377,7 @@ static void read_as_respelt(struct ctx *c, unit *u, bool explain)
 	for (size_t i = 0; i < u->n; i++) {
 		bool prefix = u->node->kind == KB_QN_PREFIX && i + 1 == u->n;
 		char *r = prefix ? kb_prefix_read_as(c->vocab, u->words[i])
-		                 : kb_read_as(c->vocab, u->words[i], !c->english);
+		                 : kb_read_as(c->vocab, u->words[i], may_guess, c);
 		if (!r)
 			continue;
 		if (prefix) { /* its words are too many to explain one by one; the marks show them */
@@ -366,13 +396,6 @@ static void read_as_respelt(struct ctx *c, unit *u, bool explain)
 		free(u->words[i]);
 		u->words[i] = r;
 	}
-}
-
-static void unit_clear(unit *u)
-{
-	for (size_t i = 0; i < u->n; i++)
-		free(u->words[i]);
-	free(u->words);
 }
 
 static void clause_queries(struct ctx *c, unit *units, size_t n, bool drop_stop, kb_eq *out);
@@ -621,10 +644,6 @@ static void positive_queries(struct ctx *c, const kb_query *pq, kb_eq *out)
 	for (size_t i = 0; i < pq->nclauses; i++)
 		if (!pq->clauses[i]->negated)
 			unit_words(c, pq->clauses[i], &units[n++]);
-	/* "formal requirements" is English: its formal is not guessed to be formål */
-	for (size_t i = 0; i < n && !c->english; i++)
-		for (size_t w = 0; w < units[i].n && !c->english; w++)
-			c->english = kb_english_only(c->vocab, units[i].words[w]);
 	for (size_t i = 0; i < n; i++)
 		read_as_respelt(c, &units[i], true);
 	clause_queries(c, units, n, !only_stopwords(units, n), out);
@@ -716,8 +735,7 @@ static kb_eq *wrap(kb_eqop op, kb_eq *top, kb_eq *kid)
 void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const char *q, kb_plan *plan)
 {
 	memset(plan, 0, sizeof *plan);
-	kb_vocab_begin_query(vocab);
-	struct ctx c = { an, vocab, plan, NULL, 0, 1.0, false };
+	struct ctx c = { an, vocab, plan, NULL, 0, 1.0, pq, -1 };
 	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR);
 	positive_queries(&c, pq, pos);
 	size_t nclauses = pos->nkids;

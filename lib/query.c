@@ -15,9 +15,14 @@ const char *kb_filter_name(kb_filter f)
 static const char *const type_values[] = { "guidance", "best-practice", "faq", "news", "minutes", "analysis", NULL };
 static const char *const lang_values[] = { "da", "en", NULL };
 
+static const char *const *values_of(kb_filter f)
+{
+	return f == KB_FILTER_TYPE ? type_values : f == KB_FILTER_LANG ? lang_values : NULL;
+}
+
 bool kb_filter_value_ok(kb_filter f, const char *value)
 {
-	const char *const *v = f == KB_FILTER_TYPE ? type_values : f == KB_FILTER_LANG ? lang_values : NULL;
+	const char *const *v = values_of(f);
 	if (!v)
 		return true;
 	for (; *v; v++)
@@ -26,10 +31,10 @@ bool kb_filter_value_ok(kb_filter f, const char *value)
 	return false;
 }
 
-const char *kb_filter_values(kb_filter f)
+void kb_filter_values(kb_filter f, kb_buf *out)
 {
-	return f == KB_FILTER_TYPE ? "guidance, best-practice, faq, news, minutes, analysis"
-	       : f == KB_FILTER_LANG ? "da, en" : "";
+	for (const char *const *v = values_of(f); v && *v; v++)
+		kb_buf_printf(out, "%s%s", v == values_of(f) ? "" : ", ", *v);
 }
 
 static bool is_space(char c)

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util.h"
+
 /* Past this many clauses (counting each OR alternative) the rest of a query is ignored: it bounds
  * the work a hostile query causes. */
 #define KB_QUERY_MAX_CLAUSES 32
@@ -50,8 +52,8 @@ const char *kb_filter_name(kb_filter f);
 /* Whether a filter takes value: type and lang only the values of the corpus format (INTERFACE.md
  * §1.1), so that a misspelt one is an error rather than no hits; tag and source any. */
 bool kb_filter_value_ok(kb_filter f, const char *value);
-/* Those values for messages, "guidance, best-practice, faq, news, minutes, analysis" for type; "" for
- * tag and source. */
-const char *kb_filter_values(kb_filter f);
+/* Appends those values to out for messages, "guidance, best-practice, faq, news, minutes, analysis"
+ * for type; nothing for tag and source. */
+void kb_filter_values(kb_filter f, kb_buf *out);
 
 #endif

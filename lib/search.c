@@ -120,9 +120,12 @@ kb_status kb_search_check(const kb_search_params *p, char **errmsg)
 				size_t n = 0, len = strlen(v), c;
 				while (n < 40 && n < len && (c = kb_utf8_char(v + n, len - n)))
 					n += c;
-				return kb_fail(KB_ERR_INVALID, errmsg, "parameter '%s' must be one of %s (not '%.*s%s')",
-				               kb_filter_name((kb_filter)f), kb_filter_values((kb_filter)f), (int)n, v,
-				               n < len ? "…" : "");
+				kb_buf want = { 0 };
+				kb_filter_values((kb_filter)f, &want);
+				kb_status rc = kb_fail(KB_ERR_INVALID, errmsg, "parameter '%s' must be one of %s (not '%.*s%s')",
+				                       kb_filter_name((kb_filter)f), want.s, (int)n, v, n < len ? "…" : "");
+				kb_buf_free(&want);
+				return rc;
 			}
 	return KB_OK;
 }

@@ -23,7 +23,7 @@ static kb_db *make_index(void)
 	static const char *const b[] = { "genterapien", "ZDgenterapi", "lægemidlet", "ZDlægemidl", NULL };
 	/* words with æ, ø, å; and sølen, as frequent as solen and more, one letter from what solen is */
 	static const char *const c[] = { "lægemiddelstyrelsen", "forsøg", "solen", "sølen", NULL };
-	static const char *const d[] = { "sølen", "høst", "ZDhøst", NULL };
+	static const char *const d[] = { "sølen", "høst", "ZDhøst", "mølle", "møller", NULL };
 	/* an English section: its words are English only */
 	static const char *const e[] = { "requirements", "ZErequir", NULL };
 	const char *const *docs[] = { a, b, c, d, e };
@@ -40,6 +40,8 @@ static kb_db *make_index(void)
 	/* synonym groups, as the indexer stores synonyms.txt: each its terms, one a line */
 	kb_writer_set_meta(w, "synonyms", "[\"Lægemiddelstyrelsen\\nDKMA\", \"forsøg\\ntrial\", "
 	                                  "\"sølen\\nsunset\", \"klinisk forsøg\\nclinical trial\"]", NULL);
+	/* a word of the dictionaries, as the indexer stores them */
+	kb_writer_set_meta(w, "tr:molle", "mill", NULL);
 	return test_index_end(w, dir, "index");
 }
 
@@ -84,6 +86,24 @@ static bool has_why(const kb_plan *p, const char *why)
 		if (p->whys[i].why && strcmp(p->whys[i].why, why) == 0)
 			return true;
 	return false;
+}
+
+static bool yes(void *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
+static bool no(void *ctx)
+{
+	(void)ctx;
+	return false;
+}
+
+static bool count_ask(void *ctx)
+{
+	++*(int *)ctx;
+	return true;
 }
 
 static double bonus_of(const kb_plan *p, const char *term)
@@ -188,12 +208,31 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 	};
 	for (size_t i = 0; i < sizeof read_as / sizeof *read_as; i++) {
 		char *r = read_as[i].prefix ? kb_prefix_read_as(v, read_as[i].typed)
-		                            : kb_read_as(v, read_as[i].typed, read_as[i].guess);
+		                            : kb_read_as(v, read_as[i].typed, read_as[i].guess ? yes : no, NULL);
 		if (read_as[i].read)
 			CHECK_STR(r, read_as[i].read);
 		else
 			CHECK(r == NULL);
 		free(r);
+	}
+	/* a word of the dictionaries is a word as typed, and not read: molle (a dialect word), not mølle,
+	 * while moller, in no dictionary, is møller */
+	char *r = kb_read_as(v, "molle", yes, NULL);
+	CHECK(r == NULL);
+	free(r);
+	r = kb_read_as(v, "moller", yes, NULL);
+	CHECK_STR(r, "møller");
+	free(r);
+	/* whether to guess is asked only of a word that needs it: not of one the index knows, nor of
+	 * one with ae, oe or aa for æ, ø or å, nor of a short one */
+	static const struct {
+		const char *typed;
+		int asked;
+	} asks[] = { { "solen", 0 }, { "forsoeg", 0 }, { "hosst", 1 }, { "forsog", 1 }, { "host", 0 } };
+	for (size_t i = 0; i < sizeof asks / sizeof *asks; i++) {
+		int asked = 0;
+		free(kb_read_as(v, asks[i].typed, count_ask, &asked));
+		CHECK(asked == asks[i].asked);
 	}
 	CHECK(kb_english_only(v, "requirements"));
 	CHECK(!kb_english_only(v, "forsøg") && !kb_english_only(v, "unknownword"));
