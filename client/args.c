@@ -124,21 +124,19 @@ static kb_status apply(kb_args *a, enum opt id, const char *name, const char *v,
 		else
 			return kb_fail(KB_ERR_INVALID, errmsg, "--color '%s': want auto, always or never", v);
 		break;
-	case O_TYPE:
-		if (!kb_filter_value_ok(KB_FILTER_TYPE, v))
-			return kb_fail(KB_ERR_INVALID, errmsg, "--type '%s': want guidance, best-practice, faq, news, "
-			               "minutes or analysis", v);
-		f = KB_FILTER_TYPE;
-		break;
-	case O_LANG:
-		if (!kb_filter_value_ok(KB_FILTER_LANG, v))
-			return kb_fail(KB_ERR_INVALID, errmsg, "--lang '%s': want da or en", v);
-		f = KB_FILTER_LANG;
-		break;
+	case O_TYPE: f = KB_FILTER_TYPE; break;
+	case O_LANG: f = KB_FILTER_LANG; break;
 	case O_TAG: f = KB_FILTER_TAG; break;
 	case O_SOURCE: f = KB_FILTER_SOURCE; break;
 	case O_HELP: a->cmd = KB_CMD_HELP; break;
 	case O_VERSION: a->cmd = KB_CMD_VERSION; break;
+	}
+	if (f != KB_FILTER_N && !kb_filter_value_ok(f, v)) {
+		kb_buf want = { 0 };
+		kb_filter_values(f, &want);
+		kb_status rc = kb_fail(KB_ERR_INVALID, errmsg, "--%s '%s': want one of %s", name, v, want.s);
+		kb_buf_free(&want);
+		return rc;
 	}
 	if (f != KB_FILTER_N) {
 		if (!*v)
