@@ -734,19 +734,28 @@ static after_window sample_after(Sections &m, const kb_docvals &v, Xapian::docid
 	return w;
 }
 
-// Turns away the sections of documents that already have a hit (by their collapse key).
-class NotTheseKeys : public Xapian::MatchDecider {
+// The hits of the earlier rankings of a page: documents by their collapse key, and sections
+// without one (or all, when nothing is collapsed) by their docid.
+struct seen_hits {
+	std::vector<uint32_t> keys, dids;
+};
+
+// Turns away the sections already hit, and the other sections of documents already hit.
+class NotSeen : public Xapian::MatchDecider {
 	const kb_docvals &v;
-	std::vector<uint32_t> keys; // sorted
+	bool by_key;
+	seen_hits seen; // sorted
 public:
-	NotTheseKeys(const kb_docvals &vals, std::vector<uint32_t> k) : v(vals), keys(std::move(k))
+	NotSeen(const kb_docvals &vals, bool collapsing, seen_hits s) : v(vals), by_key(collapsing), seen(std::move(s))
 	{
-		std::sort(keys.begin(), keys.end());
+		std::sort(seen.keys.begin(), seen.keys.end());
+		std::sort(seen.dids.begin(), seen.dids.end());
 	}
 	bool operator()(const Xapian::Document &doc) const override {
 		Xapian::docid did = doc.get_docid();
-		uint32_t k = v.key_of(did);
-		return !k || !std::binary_search(keys.begin(), keys.end(), k);
+		uint32_t k = by_key ? v.key_of(did) : 0;
+		return k ? !std::binary_search(seen.keys.begin(), seen.keys.end(), k)
+		         : !std::binary_search(seen.dids.begin(), seen.dids.end(), did);
 	}
 };
 
@@ -873,7 +882,7 @@ public:
 struct rank_job {
 	const kb_run_opts *o;
 	size_t n;                           // hits wanted
-	const std::vector<uint32_t> *skip;  // or null
+	const seen_hits *skip;              // or null
 	bool split_done;                    // set when the ranking ran on two threads
 };
 
@@ -893,9 +902,9 @@ static std::vector<page_hit> rank(const Xapian::Database &d, const Xapian::Query
 		e.set_collapse_key(j.o->collapse_slot);
 		e.set_sort_by_relevance_then_value(j.o->collapse_slot, false);
 	}
-	std::unique_ptr<NotTheseKeys> others;
+	std::unique_ptr<NotSeen> others;
 	if (j.skip)
-		others.reset(new NotTheseKeys(*j.o->vals, *j.skip));
+		others.reset(new NotSeen(*j.o->vals, j.o->collapse_slot >= 0, *j.skip));
 	Xapian::MSet ms = e.get_mset(0, static_cast<Xapian::doccount>(j.n), 0, nullptr, others.get());
 	std::vector<page_hit> hits;
 	for (auto it = ms.begin(); it != ms.end(); ++it)
@@ -1057,33 +1066,47 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		// The n best hits of a ranking, the first KB_BONUS_WINDOW of them ordered again with their
 		// bonuses.
 		auto best = [&](const kb_eq *what, const Xapian::Query &built, size_t n,
-		                const std::vector<uint32_t> *skip) {
+		                const seen_hits *skip) {
 			rank_job job{ o, n, skip, false };
 			std::vector<page_hit> hits = rank_all(db, what, built, job, split);
 			r->split |= job.split_done;
 			add_bonus(db->db, o->bonus, o->nbonus, hits);
 			return hits;
 		};
-		// The page: from o->first's documents while they last, then from the rest of the query's.
-		// A search for several words mostly fills its page from those holding every word, and
-		// that AND is far cheaper to rank than the OR of the words.
+		// The page: from o->first's documents while they last, then o->then's, then from the rest
+		// of the query's. A search for several words mostly fills its page from those holding every
+		// word, and that AND is far cheaper to rank than the OR of the words; a synonym term's
+		// words in a row are fewer lists than the same words anywhere in a section.
 		size_t want = o->offset + o->limit;
-		std::vector<uint32_t> seen_keys;
+		seen_hits seen;
+		std::vector<std::vector<page_hit>> tiers;
+		size_t have = 0;
+		for (const kb_eq *tier : { o->first, o->then, q }) {
+			if (!tier || (have >= want && !tiers.empty()))
+				continue;
+			size_t n = tiers.empty() ? want : want - have;
+			tiers.push_back(best(tier, tier == q ? query : build(tier), std::max<size_t>(n, KB_BONUS_WINDOW),
+			                     tiers.empty() ? nullptr : &seen));
+			for (const auto &h : tiers.back()) {
+				uint32_t k = o->collapse_slot >= 0 ? o->vals->key_of(h.did) : 0;
+				if (k)
+					seen.keys.push_back(k);
+				else
+					seen.dids.push_back(h.did);
+			}
+			have += tiers.back().size();
+		}
+		// a document of an earlier tier stays above the later ones' in score too
+		double lift = 0;
 		std::vector<page_hit> page;
-		if (o->first) {
-			page = best(o->first, build(o->first), std::max<size_t>(want, KB_BONUS_WINDOW), nullptr);
-			for (const auto &h : page)
-				seen_keys.push_back(o->vals->key_of(h.did));
-		}
-		if (page.size() < want) {
-			std::vector<page_hit> rest = best(q, query, std::max<size_t>(want - page.size(), KB_BONUS_WINDOW),
-			                                  o->first ? &seen_keys : nullptr);
-			// a document holding every word stays above the others in score too
-			double lift = rest.empty() ? 0 : rest[0].weight;
-			for (auto &h : page)
+		for (size_t t = tiers.size(); t-- > 0;) {
+			for (auto &h : tiers[t])
 				h.weight += lift;
-			page.insert(page.end(), rest.begin(), rest.end());
+			if (!tiers[t].empty())
+				lift = tiers[t][0].weight;
 		}
+		for (auto &t : tiers)
+			page.insert(page.end(), t.begin(), t.end());
 		if (page.size() > want)
 			page.resize(want);
 		page.erase(page.begin(), page.begin() + static_cast<std::ptrdiff_t>(std::min(o->offset, page.size())));

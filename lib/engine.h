@@ -138,6 +138,8 @@ typedef struct {
 	const kb_eq *first;      /* borrowed; or NULL: a part of the query whose documents rank before
 	                            all others (each by its best section that matches first), the rest
 	                            after them; total and facets are the whole query's */
+	const kb_eq *then;       /* borrowed; or NULL: a part of the query whose documents rank after
+	                            first's and before the rest, as first's do */
 	const kb_bonus *bonus;   /* borrowed; weighed for the first KB_BONUS_WINDOW hits of each ranking */
 	size_t nbonus;
 } kb_run_opts;

@@ -44,6 +44,15 @@ struct ctx {
 	const kb_query *pq;
 	int english;        /* a positive word of the query is one the index holds in English documents
 	                       only: 1, 0, or -1 until asked (may_guess) */
+	struct in_a_row *rows; /* the synonym terms typed as separate words (synonym_query) */
+	size_t nrows;
+};
+
+/* A synonym term typed as separate words: the query for its words anywhere in a section (a node of
+ * the plan's query, borrowed), and for the term where they stand in a row (owned). */
+struct in_a_row {
+	const kb_eq *apart;
+	kb_eq *row;
 };
 
 struct typed_terms {
@@ -541,6 +550,14 @@ static kb_eq *synonym_query(struct ctx *c, unit *units, size_t k, bool respelt, 
 			kb_buf_addc(&text, ' ');
 		kb_buf_adds(&text, units[i].node->text);
 	}
+	if (k > 1) {
+		/* the same words in a row, as the term: see kb_plan.then */
+		char term[KB_SYNTERM_MAX];
+		kb_synmatch_term(g->id, matched, term);
+		c->rows = kb_xrealloc(c->rows, (c->nrows + 1) * sizeof *c->rows);
+		c->rows[c->nrows++] = (struct in_a_row){ typed, kb_eq_scale(kb_eq_term(term),
+		                                         W_PHRASE_TERM * (double)k * respelt_weight(respelt)) };
+	}
 	kb_eq *q = kb_eq_new(KB_EQ_OR);
 	kb_eq_add(q, typed);
 	add_synonyms(c, q, text.s, units[0].n ? units[0].words[0] : NULL, (double)k * respelt_weight(respelt), g,
@@ -719,6 +736,20 @@ static char *suggest(const struct ctx *c, const char *q)
 	return kb_buf_detach(&out);
 }
 
+/* A copy of q with each synonym term typed apart asked for in a row instead (kb_plan.then). */
+static kb_eq *copy_in_a_row(const struct ctx *c, const kb_eq *q)
+{
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].apart == q)
+			return kb_eq_copy(c->rows[i].row);
+	kb_eq *out = kb_eq_new(q->op);
+	out->term = q->term ? kb_xstrdup(q->term) : NULL;
+	out->scale = q->scale;
+	for (size_t i = 0; i < q->nkids; i++)
+		kb_eq_add(out, copy_in_a_row(c, q->kids[i]));
+	return out;
+}
+
 /* op(top, kid) when both are there; else top as it is (kid is freed). Takes both. */
 static kb_eq *wrap(kb_eqop op, kb_eq *top, kb_eq *kid)
 {
@@ -735,7 +766,7 @@ static kb_eq *wrap(kb_eqop op, kb_eq *top, kb_eq *kid)
 void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const char *q, kb_plan *plan)
 {
 	memset(plan, 0, sizeof *plan);
-	struct ctx c = { an, vocab, plan, NULL, 0, 1.0, pq, -1 };
+	struct ctx c = { .an = an, .vocab = vocab, .plan = plan, .scale = 1.0, .pq = pq, .english = -1 };
 	kb_eq *pos = kb_eq_new(KB_EQ_OR), *neg = kb_eq_new(KB_EQ_OR);
 	positive_queries(&c, pq, pos);
 	size_t nclauses = pos->nkids;
@@ -773,6 +804,10 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 		else
 			kb_eq_free(units);
 	}
+	kb_eq *then = top && c.nrows ? copy_in_a_row(&c, top) : NULL;
+	for (size_t i = 0; i < c.nrows; i++)
+		kb_eq_free(c.rows[i].row);
+	free(c.rows);
 	kb_eq *filters = filter_query(an, pq);
 	if (!top && (neg->nkids || filters))
 		top = kb_eq_new(KB_EQ_ALL);
@@ -781,6 +816,7 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 		neg = NULL;
 	}
 	plan->first = wrap(KB_EQ_FILTER, first, filters ? kb_eq_copy(filters) : NULL);
+	plan->then = wrap(KB_EQ_FILTER, then, filters ? kb_eq_copy(filters) : NULL);
 	plan->query = wrap(KB_EQ_FILTER, top, filters);
 	plan->negated = neg;
 	plan->suggestion = suggest(&c, q);
@@ -793,6 +829,7 @@ void kb_plan_clear(kb_plan *p)
 {
 	kb_eq_free(p->query);
 	kb_eq_free(p->first);
+	kb_eq_free(p->then);
 	kb_eq_free(p->negated);
 	kb_termset_clear(&p->marks);
 	for (size_t i = 0; i < p->nwhys; i++) {

@@ -291,12 +291,14 @@ static kb_status exclude_documents(kb_searcher *s, kb_plan *plan, char **errmsg)
 			kb_eq_add(gone, kb_eq_term(term.s));
 			kb_buf_free(&term);
 		}
-		if (plan->first) {
-			kb_eq *f = kb_eq_new(KB_EQ_AND_NOT);
-			kb_eq_add(f, plan->first);
-			kb_eq_add(f, kb_eq_copy(gone));
-			plan->first = f;
-		}
+		kb_eq **tiers[] = { &plan->first, &plan->then };
+		for (size_t t = 0; t < sizeof tiers / sizeof *tiers; t++)
+			if (*tiers[t]) {
+				kb_eq *f = kb_eq_new(KB_EQ_AND_NOT);
+				kb_eq_add(f, *tiers[t]);
+				kb_eq_add(f, kb_eq_copy(gone));
+				*tiers[t] = f;
+			}
 		kb_eq *q = kb_eq_new(KB_EQ_AND_NOT);
 		kb_eq_add(q, plan->query);
 		kb_eq_add(q, gone);
@@ -348,7 +350,7 @@ kb_status kb_search_answer(kb_searcher *s, const kb_search_params *p, char **bod
 		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_KEY,
 		                  .data_slot = KB_SLOT_DATA,
 		                  .vals = s->vals, .probes = probes,
-		                  .nprobes = nprobes, .first = plan.first, .bonus = plan.bonus,
+		                  .nprobes = nprobes, .first = plan.first, .then = plan.then, .bonus = plan.bonus,
 		                  .nbonus = plan.nbonus };
 		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
 		free(probes);

@@ -93,11 +93,14 @@ def test_filters_and_exclusions_hold_for_every_rank(ranked):
 TYPED = {f"{form}-{n:02d}": (form, n) for form in ("typed", "inflected") for n in range(1, 31)}
 
 
-def one_section_daemon(tmp_path_factory, name, docs):
-    """A daemon over an index of docs: {id: (title, text of its one section)}."""
+def one_section_daemon(tmp_path_factory, name, docs, synonyms=None):
+    """A daemon over an index of docs: {id: (title, text of its one section)}, with synonyms.txt
+    holding synonyms when given."""
     tmp = tmp_path_factory.mktemp(name)
     c = tmp / "c"
     c.mkdir()
+    if synonyms:
+        (c / "synonyms.txt").write_text(synonyms, encoding="utf-8")
     for doc_id, (title, text) in docs.items():
         (c / f"{doc_id}.md").write_text(
             f"---\ntitle: {title}\ntype: guidance\nlang: da\nupdated: 2026-01-01\n---\n\n"
@@ -163,6 +166,75 @@ def test_a_very_long_section_keeps_its_words_weighed_down_and_its_phrases(very_l
     assert res["hits"][0]["score"] > 2 * res["hits"][1]["score"], res["hits"]
     _, res = very_long.search('"særlig ordning"', limit=10)
     assert ids(res) == ["huge"], ids(res)
+
+
+# ---- a synonym term typed as separate words: where they stand in a row first ----
+# "zorblat quimvex" is a term of a synonym group (with "gnarfelium"). Typed without quotes, the two
+# words find a section holding them anywhere, but the sections holding the term itself (the words in
+# a row, or a synonym) rank first, however often another section repeats the words apart.
+ROW_DOCS = {
+    "row-in-long-text": "Zorblat quimvex. " + "Fyldtekst om noget helt andet. " * 40,
+    "synonym": "Gnarfelium. " + "Fyldtekst om noget helt andet. " * 40,
+    "apart-often": "Zorblat og quimvex, zorblat og quimvex, zorblat og quimvex, zorblat og quimvex.",
+    "apart-once": "Her står zorblat, og der står quimvex.",
+    "apart-with-plomp": "Zorblat og quimvex og plomp.",
+}
+ROW = {"row-in-long-text", "synonym"}
+
+
+@pytest.fixture(scope="module")
+def in_a_row(tmp_path_factory):
+    d = one_section_daemon(tmp_path_factory, "in-a-row",
+                           {k: ("Dokument " + k.replace("-", " "), t) for k, t in ROW_DOCS.items()},
+                           synonyms="zorblat quimvex, gnarfelium\n")
+    yield d
+    d.stop()
+
+
+def test_a_synonym_term_typed_apart_ranks_its_words_in_a_row_first(in_a_row):
+    _, res = in_a_row.search("zorblat quimvex", limit=10)
+    got = ids(res)
+    assert res["total"] == len(ROW_DOCS)
+    assert set(got[:len(ROW)]) == ROW, got
+    assert set(got[len(ROW):]) == set(ROW_DOCS) - ROW, got
+    scores = [h["score"] for h in res["hits"]]
+    assert scores == sorted(scores, reverse=True)
+    # the quoted term finds just those, in the same order
+    _, quoted = in_a_row.search('"zorblat quimvex"', limit=10)
+    assert ids(quoted) == got[:len(ROW)]
+
+
+def test_with_another_word_every_word_first_then_the_term_in_a_row(in_a_row):
+    _, res = in_a_row.search("zorblat quimvex plomp", limit=10)
+    got = ids(res)
+    assert got[0] == "apart-with-plomp", got
+    assert set(got[1:1 + len(ROW)]) == ROW, got
+    assert set(got[1 + len(ROW):]) == set(ROW_DOCS) - ROW - {"apart-with-plomp"}, got
+
+
+@pytest.mark.parametrize("q", ["zorblat quimvex", "zorblat quimvex plomp", "zorblat quimvex -plomp"])
+def test_pages_cut_the_order_across_the_term_in_a_row(in_a_row, q):
+    _, whole = in_a_row.search(q, limit=100)
+    order = ids(whole)
+    for size in (1, 2, 3):
+        paged = []
+        for offset in range(0, len(order) + size, size):
+            _, res = in_a_row.search(q, limit=size, offset=offset)
+            assert res["total"] == whole["total"]
+            paged += ids(res)
+        assert paged == order, (q, size)
+
+
+# On the bundled corpus: the pages holding the term (as the quoted query finds them) come before
+# the pages holding its words only apart.
+@pytest.mark.parametrize("term", ["kvalificeret person", "clinical trials", "gene therapy",
+                                  "marketing authorisation", "kliniske forsøg", "resultatbaseret betaling"])
+def test_on_the_corpus_the_term_in_a_row_ranks_before_its_words_apart(daemon, term):
+    _, res = daemon.search(term, limit=100)
+    _, quoted = daemon.search(f'"{term}"', limit=100)
+    got, row = ids(res), set(ids(quoted))
+    assert len(row) < len(got), (term, "no page holds the words apart only")
+    assert set(got[:len(row)]) == row, term
 
 
 # ---- OR: each alternative finds what it finds alone (INTERFACE: "a OR b | either") ----

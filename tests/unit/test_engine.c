@@ -79,13 +79,16 @@ static kb_eq *two(kb_eqop op, const char *a, const char *b)
 
 static const unsigned facets[] = { KB_SLOT_TYPE, KB_SLOT_LANG };
 static int collapse = KB_SLOT_KEY; /* or -1: every section a hit */
+static const kb_eq *then_tier;     /* kb_run_opts.then of every run */
+static const char *const probes[] = { "alpha", "beta", "gamma" };
 
 static kb_eresult *run(kb_db *db, const kb_docvals *vals, const kb_eq *q, const kb_eq *first, size_t offset,
                        size_t limit, size_t split_at)
 {
 	kb_engine_split_at(split_at);
 	kb_run_opts o = { .offset = offset, .limit = limit, .collapse_slot = collapse, .vals = vals,
-	                  .data_slot = KB_SLOT_DATA, .first = first };
+	                  .data_slot = KB_SLOT_DATA, .first = first, .then = then_tier, .probes = probes,
+	                  .nprobes = 3 };
 	kb_eresult *r = NULL;
 	CHECK(kb_db_run(db, q, &o, &r, NULL) == KB_OK && r);
 	return r;
@@ -182,6 +185,37 @@ int main(void)
 				CHECK(strcmp(r->hits[i].data, r->hits[j].data) != 0);
 		kb_eresult_free(r);
 		collapse = KB_SLOT_KEY;
+		/* three tiers: sections holding beta and gamma, then those holding beta, then the rest,
+		 * although alpha outweighs both in the query; each document once, in one order whatever
+		 * the page, on one thread or two */
+		kb_eq *any = kb_eq_new(KB_EQ_OR);
+		kb_eq_add(any, kb_eq_term("alpha"));
+		kb_eq_add(any, kb_eq_scale(kb_eq_term("beta"), 0.001));
+		kb_eq_add(any, kb_eq_scale(kb_eq_term("gamma"), 0.001));
+		kb_eq *bg = two(KB_EQ_AND, "beta", "gamma"), *b = kb_eq_new(KB_EQ_FILTER);
+		kb_eq_add(b, kb_eq_copy(any));
+		kb_eq_add(b, kb_eq_term("beta"));
+		then_tier = b;
+		compare(db, vals, any, bg, true);
+		r = run(db, vals, any, bg, 0, 40, 0);
+		int tier = 0, tiers_seen = 0;
+		for (size_t i = 0; r && i < r->nhits; i++) {
+			bool has[3] = { false, false, false };
+			for (size_t t = 0; t < r->hits[i].nterms; t++)
+				for (int k = 0; k < 3; k++)
+					has[k] |= strcmp(r->hits[i].terms[t], probes[k]) == 0;
+			int here = has[1] && has[2] ? 0 : has[1] ? 1 : 2;
+			CHECK(here >= tier);
+			tiers_seen |= 1 << here;
+			tier = here;
+			CHECK(i == 0 || r->hits[i].score <= r->hits[i - 1].score);
+		}
+		CHECK(r && tiers_seen == 7 && r->nhits == hits);
+		kb_eresult_free(r);
+		then_tier = NULL;
+		kb_eq_free(b);
+		kb_eq_free(bg);
+		kb_eq_free(any);
 		kb_eq_free(filtered);
 		kb_eq_free(omega);
 		kb_eq_free(alpha);

@@ -144,6 +144,27 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 	CHECK(alone > 0 && bonus_of(&p, "genterapi") == 3 * alone);
 	kb_plan_clear(&p);
 
+	/* a synonym term typed as separate words: its words anywhere in a section in the query, the
+	 * term itself (S3:1, its words in a row) and its synonyms in the tier before the rest (then);
+	 * the other words, filters and exclusions as in the query */
+	plan(an, v, "clinical trial", &p);
+	CHECK(p.then && has_term(p.then, "S3:1") && has_term(p.then, "S3:0"));
+	CHECK(!has_term(p.query, "S3:1") && has_term(p.query, "S3:0"));
+	CHECK(p.first == NULL);
+	kb_plan_clear(&p);
+	plan(an, v, "klinisk forsøg genterapi type:faq", &p);
+	CHECK(p.then && has_term(p.then, "S3:0") && has_term(p.then, "S3:1"));
+	CHECK(has_term(p.then, "ZDgenterapi") && has_term(p.then, "XTfaq"));
+	CHECK(!has_term(p.query, "S3:0") && p.first);
+	kb_plan_clear(&p);
+	/* quoted, the term is asked for as such already; no term, no such tier */
+	static const char *const no_then[] = { "\"clinical trial\"", "genterapi", "genterapi trial", "trial clinical" };
+	for (size_t i = 0; i < sizeof no_then / sizeof *no_then; i++) {
+		plan(an, v, no_then[i], &p);
+		CHECK(p.then == NULL);
+		kb_plan_clear(&p);
+	}
+
 	/* misspelt: the correction's forms are read, and it is suggested */
 	plan(an, v, "genterepi", &p);
 	CHECK(has_term(p.query, "ZDgenterapi") && has_term(p.query, "genterapi"));
