@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "query.h"
+#include "util.h"
 
 /* A front matter is a few hundred bytes. The cap bounds libyaml, whose time grows with the square of
  * the nesting depth ("{a: {a: ..." 40,000 deep takes it seconds, 800,000 deep half an hour). */
@@ -363,7 +364,7 @@ static const char *closest_key(const char *key, size_t len)
 	if (len > KEY_MAX)
 		return NULL;
 	for (size_t i = 0; i < len; i++)
-		low[i] = key[i] >= 'A' && key[i] <= 'Z' ? (char)(key[i] - 'A' + 'a') : key[i];
+		low[i] = kb_ascii_lower(key[i]);
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 	for (int k = 0; k < NKEYS; k++) {

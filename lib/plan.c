@@ -55,6 +55,18 @@ struct in_a_row {
 	kb_eq *row;
 };
 
+/* Keeps typed and its correction for the suggestion, as "key:typed" and "key:fix" with a key. */
+static void add_typo(struct ctx *c, const char *key, const char *typed, const char *fix)
+{
+	kb_buf t = { 0 }, f = { 0 };
+	kb_buf_printf(&t, "%s%s%s", key ? key : "", key ? ":" : "", typed);
+	kb_buf_printf(&f, "%s%s%s", key ? key : "", key ? ":" : "", fix);
+	c->typos = kb_xrealloc(c->typos, (c->ntypos + 1) * 2 * sizeof *c->typos);
+	c->typos[2 * c->ntypos] = kb_buf_detach(&t);
+	c->typos[2 * c->ntypos + 1] = kb_buf_detach(&f);
+	c->ntypos++;
+}
+
 struct typed_terms {
 	kb_why *w;
 };
@@ -259,10 +271,7 @@ static kb_eq *word_query(struct ctx *c, const char *word, const char *typed)
 		add_translations(c, q, word, typed);
 	if (f.nfixes) {
 		correction_synonyms(c, q, &f);
-		c->typos = kb_xrealloc(c->typos, (c->ntypos + 1) * 2 * sizeof *c->typos);
-		c->typos[2 * c->ntypos] = kb_xstrdup(typed);
-		c->typos[2 * c->ntypos + 1] = kb_xstrdup(f.fixes[0]);
-		c->ntypos++;
+		add_typo(c, NULL, typed, f.fixes[0]);
 	}
 	kb_wforms_clear(&f);
 	return q;
@@ -819,6 +828,15 @@ void kb_plan_make(kb_analyzer *an, kb_vocab *vocab, const kb_query *pq, const ch
 	plan->then = wrap(KB_EQ_FILTER, then, filters ? kb_eq_copy(filters) : NULL);
 	plan->query = wrap(KB_EQ_FILTER, top, filters);
 	plan->negated = neg;
+	/* a type: or lang: value no document can have, typed in the query (the API's are checked
+	 * before), is suggested as the value it is most likely a misspelling of */
+	for (int f = KB_FILTER_TYPE; f <= KB_FILTER_LANG; f++)
+		for (size_t i = 0; i < pq->nfilters[f]; i++) {
+			const char *near = kb_filter_value_ok((kb_filter)f, pq->filters[f][i])
+			                   ? NULL : kb_filter_value_near((kb_filter)f, pq->filters[f][i]);
+			if (near)
+				add_typo(&c, kb_filter_name((kb_filter)f), pq->filters[f][i], near);
+		}
 	plan->suggestion = suggest(&c, q);
 	for (size_t i = 0; i < c.ntypos * 2; i++)
 		free(c.typos[i]);

@@ -31,6 +31,47 @@ bool kb_filter_value_ok(kb_filter f, const char *value)
 	return false;
 }
 
+/* Levenshtein distance between two short ASCII strings, case aside; more than 2 is reported as 3. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[33];
+	if (la > 32 || lb > 32 || (la > lb ? la - lb : lb - la) > 2)
+		return 3;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t same = kb_ascii_lower(a[i - 1]) == kb_ascii_lower(b[j - 1]);
+			size_t best = diag + !same;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb] > 2 ? 3 : row[lb];
+}
+
+const char *kb_filter_value_near(kb_filter f, const char *value)
+{
+	/* two letters of a two-letter code make another code, not a misspelling of it */
+	const char *best = NULL;
+	size_t best_d = strlen(value) <= 2 ? 2 : 3;
+	for (const char *const *v = values_of(f); v && *v; v++) {
+		size_t d = distance(value, *v);
+		if (d < best_d) {
+			best = *v;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
 void kb_filter_values(kb_filter f, kb_buf *out)
 {
 	for (const char *const *v = values_of(f); v && *v; v++)
@@ -98,6 +139,9 @@ static size_t parse_filter(kb_query *q, const char *s, const char *end)
 		if (ve == v)
 			return 0;
 		char *val = kb_xstrndup(v, (size_t)(ve - v));
+		if (values_of((kb_filter)f))
+			for (char *c = val; *c; c++)
+				*c = kb_ascii_lower(*c);
 		kb_query_add_filter(q, (kb_filter)f, val);
 		free(val);
 		return (size_t)(ve - s) + (ve < end && *ve == '"' ? 1 : 0);

@@ -39,7 +39,8 @@ typedef struct {
 } kb_query;
 
 /* Parses q (len bytes; the caller has checked it is UTF-8). Never fails: returns a tree the caller
- * frees with kb_query_free(). */
+ * frees with kb_query_free(). A type: or lang: value is taken in lower case (`lang:EN`): they are
+ * codes, and the query language reads what a person meant rather than erring. */
 kb_query *kb_query_parse(const char *q, size_t len);
 void kb_query_free(kb_query *query);
 
@@ -52,6 +53,10 @@ const char *kb_filter_name(kb_filter f);
 /* Whether a filter takes value: type and lang only the values of the corpus format (INTERFACE.md
  * §1.1), so that a misspelt one is an error rather than no hits; tag and source any. */
 bool kb_filter_value_ok(kb_filter f, const char *value);
+/* The value f takes that value is most likely a misspelling of (case aside, at most two letters
+ * inserted, deleted or changed, one in a value of two: "guidence" → "guidance", "dk" → "da"), or
+ * NULL. For type and lang only. */
+const char *kb_filter_value_near(kb_filter f, const char *value);
 /* Appends those values to out for messages, "guidance, best-practice, faq, news, minutes, analysis"
  * for type; nothing for tag and source. */
 void kb_filter_values(kb_filter f, kb_buf *out);

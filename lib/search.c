@@ -122,8 +122,11 @@ kb_status kb_search_check(const kb_search_params *p, char **errmsg)
 					n += c;
 				kb_buf want = { 0 };
 				kb_filter_values((kb_filter)f, &want);
-				kb_status rc = kb_fail(KB_ERR_INVALID, errmsg, "parameter '%s' must be one of %s (not '%.*s%s')",
-				                       kb_filter_name((kb_filter)f), want.s, (int)n, v, n < len ? "…" : "");
+				const char *near = kb_filter_value_near((kb_filter)f, v);
+				kb_status rc = kb_fail(KB_ERR_INVALID, errmsg,
+				                       "parameter '%s' must be one of %s (not '%.*s%s'%s%s%s)",
+				                       kb_filter_name((kb_filter)f), want.s, (int)n, v, n < len ? "…" : "",
+				                       near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 				kb_buf_free(&want);
 				return rc;
 			}

@@ -171,8 +171,7 @@ static bool may_match(const matcher *m, const char *text, range r)
 	unsigned char c = (unsigned char)text[r.start];
 	if (c >= 0x80)
 		return true;
-	if (c >= 'A' && c <= 'Z')
-		c = (unsigned char)(c - 'A' + 'a');
+	c = (unsigned char)kb_ascii_lower((char)c);
 	if (m->first[c])
 		return true;
 	if (!m->nparts)

@@ -54,6 +54,13 @@ size_t kb_utf8_char(const char *s, size_t n);
 /* Decodes up to max code points of the UTF-8 string s (NUL-terminated) into out; returns how many. */
 size_t kb_utf8_decode(const char *s, uint32_t *out, size_t max);
 
+/* c in lower case when it is an ASCII letter, else c: for codes and keys, never for words (the
+ * analyzer folds those with ICU). */
+static inline char kb_ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 /* Monotonic clock in milliseconds, for took_ms. */
 double kb_now_ms(void);
 

@@ -217,15 +217,35 @@ def test_a_type_or_lang_the_corpus_cannot_have_is_an_error_naming_it(daemon):
         assert f"'{name}'" in err and ("guidance, best-practice" in err or "da, en" in err), err
         bad = [v for v in (params[name] if isinstance(params[name], list) else [params[name]])
                if v not in ("faq", "en")][0]
-        assert f"(not '{bad}')" in err, err
+        assert f"(not '{bad}'" in err, err
     # a long or non-ASCII value is named in part, whole characters only
     status, _, body = daemon.get("/api/search", {"q": "GMP", "lang": "æ" * 100})
     assert status == 400 and "(not '" + "æ" * 20 + "…')" in json.loads(body)["error"]
+    # and names the value a misspelt one most likely meant
+    for params, meant in (({"type": "guidence"}, "guidance"), ({"lang": "DA"}, "da"), ({"lang": "dk"}, "da")):
+        status, _, body = daemon.get("/api/search", {"q": "GMP", **params})
+        assert status == 400 and f"did you mean '{meant}'?" in json.loads(body)["error"], params
+    status, _, body = daemon.get("/api/search", {"q": "GMP", "lang": "xx"})
+    assert status == 400 and "did you mean" not in json.loads(body)["error"]
     # every value the corpus format allows is a filter, also one no document has
     for t in ("guidance", "best-practice", "faq", "news", "minutes", "analysis"):
         assert daemon.search("GMP", type=t)[0] == 200, t
     # tags and sources are free text
     assert daemon.search("GMP", tag="no such tag", source="Nobody")[0] == 200
+
+
+def test_the_query_language_reads_type_and_lang_in_any_case_and_suggests_a_misspelt_one(daemon):
+    # the query language never errs: a code in capitals is the code, a misspelt one is suggested
+    _, lower = daemon.search("GMP type:faq lang:en")
+    _, upper = daemon.search("GMP type:FAQ lang:EN")
+    assert lower["total"] > 0 and [h["id"] for h in upper["hits"]] == [h["id"] for h in lower["hits"]]
+    assert upper["suggestion"] is None
+    _, res = daemon.search("GMP type:guidence")
+    assert res["total"] == 0 and res["suggestion"] == "GMP type:guidance"
+    _, res = daemon.search("GMP lang:dk")
+    assert res["suggestion"] == "GMP lang:da"
+    _, res = daemon.search("GMP type:manual")
+    assert res["total"] == 0 and res["suggestion"] is None
 
 
 def test_suggest_completes_the_last_word(daemon):

@@ -686,6 +686,11 @@ def test_bad_usage_prints_usage_and_exits_2(args):
     assert r.stderr.startswith("atmp-search: ") and "usage: atmp-search" in r.stderr and "--help" in r.stderr
 
 
+def test_a_misspelt_type_names_the_value_it_likely_meant():
+    r = client("--type", "fqa", "x")
+    assert r.returncode == 2 and "--type 'fqa': want one of" in r.stderr and "did you mean 'faq'?" in r.stderr
+
+
 # ---- the man pages and the bash completion ----
 
 @pytest.mark.parametrize("name", ["atmp-search", "atmp-index", "atmp-searchd"])

@@ -55,6 +55,24 @@ int main(void)
 	PARSES("type:faq lang:en tag:GMP source:Amgros hospital",
 	       "W(hospital) [type=faq] [lang=en] [tag=GMP] [source=Amgros]");
 	PARSES("source:\"Danske Regioner\" ATMP", "W(ATMP) [source=Danske Regioner]");
+	/* type and lang are codes: read in lower case; tags and sources as typed */
+	PARSES("type:FAQ lang:En tag:GMP source:AMGROS x", "W(x) [type=faq] [lang=en] [tag=GMP] [source=AMGROS]");
+
+	/* a value no document can have, and what it is most likely a misspelling of */
+	CHECK(kb_filter_value_near(KB_FILTER_TYPE, "guidence") && strcmp(kb_filter_value_near(KB_FILTER_TYPE, "guidence"), "guidance") == 0);
+	CHECK(kb_filter_value_near(KB_FILTER_TYPE, "nwes") && strcmp(kb_filter_value_near(KB_FILTER_TYPE, "nwes"), "news") == 0);
+	CHECK(kb_filter_value_near(KB_FILTER_TYPE, "Best-Practise") &&
+	      strcmp(kb_filter_value_near(KB_FILTER_TYPE, "Best-Practise"), "best-practice") == 0);
+	CHECK(kb_filter_value_near(KB_FILTER_LANG, "dk") && strcmp(kb_filter_value_near(KB_FILTER_LANG, "dk"), "da") == 0);
+	CHECK(kb_filter_value_near(KB_FILTER_LANG, "DA") && strcmp(kb_filter_value_near(KB_FILTER_LANG, "DA"), "da") == 0);
+	CHECK(kb_filter_value_near(KB_FILTER_LANG, "xx") == NULL);   /* two changes in a code of two */
+	CHECK(kb_filter_value_near(KB_FILTER_TYPE, "manual") == NULL);
+	CHECK(kb_filter_value_near(KB_FILTER_TYPE, "") == NULL);
+	CHECK(kb_filter_value_near(KB_FILTER_TAG, "GMP") == NULL);   /* any tag is a tag */
+	char longv[200];
+	memset(longv, 'a', sizeof longv - 1);
+	longv[sizeof longv - 1] = '\0';
+	CHECK(kb_filter_value_near(KB_FILTER_TYPE, longv) == NULL);
 	PARSES("-\"god fremstillingspraksis\" GMP", "-P(god fremstillingspraksis) W(GMP)");
 
 	/* anything else is words, never an error */
