@@ -1119,10 +1119,17 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 			order.emplace_back(page[i].did, i);
 		}
 		std::sort(order.begin(), order.end());
-		for (size_t p = 0; p < o->nprobes && !order.empty(); p++)
+		for (size_t p = 0; p < o->nprobes && !order.empty(); p++) {
+			if (p == o->nprobes - o->nlater) // from here on, only where an earlier probe was found
+				order.erase(std::remove_if(order.begin(), order.end(),
+				                           [&](const std::pair<Xapian::docid, size_t> &h) {
+					                           return r->hits[h.second].nterms == 0;
+				                           }),
+				            order.end());
 			each_holding(db->db, o->probes[p], order, [&](size_t i, const Xapian::PostingIterator &) {
 				r->hits[i].terms[r->hits[i].nterms++] = strdup(o->probes[p]);
 			});
+		}
 		fill_facets(r, spy, *o->vals);
 		*out = r;
 		return KB_OK;

@@ -133,8 +133,10 @@ typedef struct {
 	const kb_docvals *vals;  /* borrowed; the collapse key and the facets: distinct keys are counted
 	                            per value of each of its facet slots (kb_eresult.facets) */
 	unsigned data_slot;      /* the value slot holding what kb_ehit.data gives of a hit */
-	const char *const *probes;   /* terms to look for in each hit (see kb_ehit.terms) */
+	const char *const *probes;   /* terms to look for in each hit (see kb_ehit.terms), ... */
 	size_t nprobes;
+	size_t nlater;           /* ... but the last nlater of them only in the hits holding one of
+	                            the others (where they may change what those explain) */
 	const kb_eq *first;      /* borrowed; or NULL: a part of the query whose documents rank before
 	                            all others (each by its best section that matches first), the rest
 	                            after them; total and facets are the whole query's */

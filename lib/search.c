@@ -343,8 +343,11 @@ kb_status kb_search_answer(kb_searcher *s, const kb_search_params *p, char **bod
 	if (rc == KB_OK && plan.query) {
 		const char **probes = kb_xcalloc(plan.nwhys * 7 + 1, sizeof *probes);
 		size_t nprobes = 0;
-		for (size_t i = 0; i < plan.nwhys; i++) {
+		/* a hit is explained only by a term it holds: the others are looked for where one is */
+		for (size_t i = 0; i < plan.nwhys; i++)
 			add_probe(probes, &nprobes, plan.whys[i].term);
+		size_t explaining = nprobes;
+		for (size_t i = 0; i < plan.nwhys; i++) {
 			for (size_t k = 0; k < plan.whys[i].nas_typed; k++)
 				add_probe(probes, &nprobes, plan.whys[i].as_typed[k]);
 			for (size_t k = 0; k < plan.whys[i].nalso; k++)
@@ -353,7 +356,7 @@ kb_status kb_search_answer(kb_searcher *s, const kb_search_params *p, char **bod
 		kb_run_opts o = { .offset = p->offset, .limit = p->limit, .collapse_slot = KB_SLOT_KEY,
 		                  .data_slot = KB_SLOT_DATA,
 		                  .vals = s->vals, .probes = probes,
-		                  .nprobes = nprobes, .first = plan.first, .then = plan.then, .bonus = plan.bonus,
+		                  .nprobes = nprobes, .nlater = nprobes - explaining, .first = plan.first, .then = plan.then, .bonus = plan.bonus,
 		                  .nbonus = plan.nbonus };
 		rc = kb_db_run(s->db, plan.query, &o, &r, errmsg);
 		free(probes);

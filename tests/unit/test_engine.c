@@ -164,6 +164,21 @@ int main(void)
 				CHECK(strcmp(r->hits[i].data, r->hits[j].data) != 0 &&
 				      (!keyed(atoi(r->hits[i].data + 3)) || strncmp(r->hits[i].data, r->hits[j].data, 5) != 0));
 		kb_eresult_free(r);
+		/* a later probe is looked for only in the hits holding an earlier one: alpha, in every
+		 * section, is found in the hits holding gamma and in no other */
+		static const char *const later[] = { "gamma", "alpha" };
+		kb_run_opts lo = { .limit = 40, .collapse_slot = collapse, .vals = vals, .data_slot = KB_SLOT_DATA,
+		                   .probes = later, .nprobes = 2, .nlater = 1 };
+		kb_eresult *lr = NULL;
+		CHECK(kb_db_run(db, or, &lo, &lr, NULL) == KB_OK && lr && lr->nhits == hits);
+		size_t with_gamma = 0;
+		for (size_t i = 0; lr && i < lr->nhits; i++) {
+			bool g = lr->hits[i].nterms && strcmp(lr->hits[i].terms[0], "gamma") == 0;
+			with_gamma += g;
+			CHECK(lr->hits[i].nterms == (g ? 2u : 0u));
+		}
+		CHECK(with_gamma > 0 && with_gamma < hits);
+		kb_eresult_free(lr);
 		/* the last docid is in the upper half */
 		kb_eq *omega = two(KB_EQ_AND, "omega", "filler");
 		r = run(db, vals, omega, NULL, 0, 10, 1);
