@@ -29,8 +29,9 @@ typedef struct {
 	kb_eq *first;    /* owned; or NULL: the part of query whose sections rank before all others
 	                    (those holding every clause of a query of several) */
 	kb_eq *then;     /* owned; or NULL: query with each synonym term typed as separate words asked
-	                    for where its words stand in a row (by its index term): its sections rank
-	                    after first's and before the rest of query's. NULL when no such term */
+	                    for where its words stand in a row (by its index term), as if quoted: its
+	                    sections rank after first's and before the rest of query's, those found only
+	                    by such a term's words apart. NULL when no such term */
 	kb_eq *negated;  /* owned; what "-word" excludes, or NULL: it excludes whole documents, so the
 	                    caller finds the documents holding it and leaves them out */
 	kb_termset marks;/* terms whose words a snippet marks */

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -57,11 +58,21 @@ static size_t distance(const char *a, const char *b)
 	return row[lb] > 2 ? 3 : row[lb];
 }
 
+/* What people write for a language instead of its code: a code one letter off is another
+ * language's (de, es), not a misspelling, so these are listed rather than guessed. */
+static const char *const lang_names[][2] = {
+	{ "dk", "da" }, { "dan", "da" }, { "dansk", "da" }, { "danish", "da" },
+	{ "eng", "en" }, { "engelsk", "en" }, { "english", "en" }, { "uk", "en" }, { "gb", "en" },
+};
+
 const char *kb_filter_value_near(kb_filter f, const char *value)
 {
-	/* two letters of a two-letter code make another code, not a misspelling of it */
+	for (size_t i = 0; f == KB_FILTER_LANG && i < sizeof lang_names / sizeof *lang_names; i++)
+		if (strcasecmp(value, lang_names[i][0]) == 0)
+			return lang_names[i][1];
+	/* a code of two letters only in another case (DA) */
 	const char *best = NULL;
-	size_t best_d = strlen(value) <= 2 ? 2 : 3;
+	size_t best_d = strlen(value) <= 2 ? 1 : 3;
 	for (const char *const *v = values_of(f); v && *v; v++) {
 		size_t d = distance(value, *v);
 		if (d < best_d) {

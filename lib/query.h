@@ -53,9 +53,9 @@ const char *kb_filter_name(kb_filter f);
 /* Whether a filter takes value: type and lang only the values of the corpus format (INTERFACE.md
  * §1.1), so that a misspelt one is an error rather than no hits; tag and source any. */
 bool kb_filter_value_ok(kb_filter f, const char *value);
-/* The value f takes that value is most likely a misspelling of (case aside, at most two letters
- * inserted, deleted or changed, one in a value of two: "guidence" → "guidance", "dk" → "da"), or
- * NULL. For type and lang only. */
+/* The value f takes that value most likely means, or NULL: case aside, at most two letters
+ * inserted, deleted or changed in a value longer than two ("guidence" → "guidance"), or a common
+ * name of a language ("dk", "english"). For type and lang only. */
 const char *kb_filter_value_near(kb_filter f, const char *value);
 /* Appends those values to out for messages, "guidance, best-practice, faq, news, minutes, analysis"
  * for type; nothing for tag and source. */

@@ -225,8 +225,9 @@ def test_a_type_or_lang_the_corpus_cannot_have_is_an_error_naming_it(daemon):
     for params, meant in (({"type": "guidence"}, "guidance"), ({"lang": "DA"}, "da"), ({"lang": "dk"}, "da")):
         status, _, body = daemon.get("/api/search", {"q": "GMP", **params})
         assert status == 400 and f"did you mean '{meant}'?" in json.loads(body)["error"], params
-    status, _, body = daemon.get("/api/search", {"q": "GMP", "lang": "xx"})
-    assert status == 400 and "did you mean" not in json.loads(body)["error"]
+    for other in ("xx", "de"):  # another language is no misspelling of da
+        status, _, body = daemon.get("/api/search", {"q": "GMP", "lang": other})
+        assert status == 400 and "did you mean" not in json.loads(body)["error"], other
     # every value the corpus format allows is a filter, also one no document has
     for t in ("guidance", "best-practice", "faq", "news", "minutes", "analysis"):
         assert daemon.search("GMP", type=t)[0] == 200, t
@@ -244,8 +245,12 @@ def test_the_query_language_reads_type_and_lang_in_any_case_and_suggests_a_missp
     assert res["total"] == 0 and res["suggestion"] == "GMP type:guidance"
     _, res = daemon.search("GMP lang:dk")
     assert res["suggestion"] == "GMP lang:da"
-    _, res = daemon.search("GMP type:manual")
-    assert res["total"] == 0 and res["suggestion"] is None
+    _, res = daemon.search("GMP type:Guidence")
+    assert res["suggestion"] == "GMP type:guidance"
+    # nothing to offer: no value near, or a value not written as the suggestion could rewrite it
+    for q in ("GMP type:manual", 'GMP type:"guidence"', "GMP lang:de"):
+        _, res = daemon.search(q)
+        assert res["total"] == 0 and res["suggestion"] is None, q
 
 
 def test_suggest_completes_the_last_word(daemon):

@@ -157,6 +157,11 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 	CHECK(has_term(p.then, "ZDgenterapi") && has_term(p.then, "XTfaq"));
 	CHECK(!has_term(p.query, "S3:0") && p.first);
 	kb_plan_clear(&p);
+	/* the tier is the query as if the term were quoted: the other words weigh and find as before */
+	plan(an, v, "clinical trial genterapi", &p);
+	CHECK(p.then && has_term(p.then, "S3:1") && has_term(p.then, "S3:0") && has_term(p.then, "ZDgenterapi"));
+	CHECK(!has_term(p.query, "S3:1"));
+	kb_plan_clear(&p);
 	/* quoted, the term is asked for as such already; no term, no such tier */
 	static const char *const no_then[] = { "\"clinical trial\"", "genterapi", "genterapi trial", "trial clinical" };
 	for (size_t i = 0; i < sizeof no_then / sizeof *no_then; i++) {

@@ -65,7 +65,11 @@ int main(void)
 	      strcmp(kb_filter_value_near(KB_FILTER_TYPE, "Best-Practise"), "best-practice") == 0);
 	CHECK(kb_filter_value_near(KB_FILTER_LANG, "dk") && strcmp(kb_filter_value_near(KB_FILTER_LANG, "dk"), "da") == 0);
 	CHECK(kb_filter_value_near(KB_FILTER_LANG, "DA") && strcmp(kb_filter_value_near(KB_FILTER_LANG, "DA"), "da") == 0);
-	CHECK(kb_filter_value_near(KB_FILTER_LANG, "xx") == NULL);   /* two changes in a code of two */
+	CHECK(kb_filter_value_near(KB_FILTER_LANG, "xx") == NULL);
+	CHECK(kb_filter_value_near(KB_FILTER_LANG, "de") == NULL);   /* another language, not a typo */
+	CHECK(kb_filter_value_near(KB_FILTER_LANG, "es") == NULL);
+	CHECK(kb_filter_value_near(KB_FILTER_LANG, "English") && strcmp(kb_filter_value_near(KB_FILTER_LANG, "English"), "en") == 0);
+	CHECK(kb_filter_value_near(KB_FILTER_LANG, "dansk") && strcmp(kb_filter_value_near(KB_FILTER_LANG, "dansk"), "da") == 0);
 	CHECK(kb_filter_value_near(KB_FILTER_TYPE, "manual") == NULL);
 	CHECK(kb_filter_value_near(KB_FILTER_TYPE, "") == NULL);
 	CHECK(kb_filter_value_near(KB_FILTER_TAG, "GMP") == NULL);   /* any tag is a tag */
