@@ -583,9 +583,16 @@ static kb_eq *joined_query(struct ctx *c, const unit *a, const unit *b)
 	if (a->node->kind != KB_QN_WORDS || b->node->kind != KB_QN_WORDS || a->n != 1 || b->n != 1 ||
 	    kb_is_stopword(a->words[0]) || kb_is_stopword(b->words[0]))
 		return NULL;
+	/* as written together, else with a linking s or e (hospital undtagelse: hospitalsundtagelse) */
+	static const char *const linkers[] = { "", "s", "e" };
 	kb_buf j = { 0 };
-	kb_buf_printf(&j, "%s%s", a->words[0], b->words[0]);
-	if (!kb_vocab_knows(c->vocab, j.s)) {
+	bool known = false;
+	for (size_t i = 0; !known && i < sizeof linkers / sizeof *linkers; i++) {
+		kb_buf_cut(&j, 0);
+		kb_buf_printf(&j, "%s%s%s", a->words[0], linkers[i], b->words[0]);
+		known = kb_vocab_knows(c->vocab, j.s);
+	}
+	if (!known) {
 		kb_buf_free(&j);
 		return NULL;
 	}
@@ -649,12 +656,14 @@ static void clause_queries(struct ctx *c, unit *units, size_t n, bool drop_stop,
 			free(words);
 		}
 		kb_eq *joined = NULL;
-		if (k) {
-			kb_eq_add(out, synonym_query(c, units + i, k, respelt, g, term));
-			i += k;
-		} else if (i + 1 < n && (joined = joined_query(c, &units[i], &units[i + 1]))) {
+		/* a compound written apart is read before a synonym of its first word alone
+		 * (hospital undtagelse: hospitalsundtagelse, not hospital's synonyms and undtagelse) */
+		if (k <= 1 && i + 1 < n && (joined = joined_query(c, &units[i], &units[i + 1]))) {
 			kb_eq_add(out, joined);
 			i += 2;
+		} else if (k) {
+			kb_eq_add(out, synonym_query(c, units + i, k, respelt, g, term));
+			i += k;
 		} else {
 			kb_eq_add(out, unit_query(c, &units[i], drop_stop));
 			i++;

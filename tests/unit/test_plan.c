@@ -26,7 +26,9 @@ static kb_db *make_index(void)
 	static const char *const d[] = { "sølen", "høst", "ZDhøst", "mølle", "møller", NULL };
 	/* an English section: its words are English only */
 	static const char *const e[] = { "requirements", "ZErequir", NULL };
-	const char *const *docs[] = { a, b, c, d, e };
+	/* a compound with a linking s, whose first part is a word with a synonym of its own */
+	static const char *const f[] = { "hospitalsundtagelse", "ZDhospitalsundtag", "hospital", "ZDhospital", NULL };
+	const char *const *docs[] = { a, b, c, d, e, f };
 	kb_writer *w = test_index_begin(dir, "index");
 	if (!w)
 		return NULL;
@@ -39,7 +41,8 @@ static kb_db *make_index(void)
 	}
 	/* synonym groups, as the indexer stores synonyms.txt: each its terms, one a line */
 	kb_writer_set_meta(w, "synonyms", "[\"Lægemiddelstyrelsen\\nDKMA\", \"forsøg\\ntrial\", "
-	                                  "\"sølen\\nsunset\", \"klinisk forsøg\\nclinical trial\"]", NULL);
+	                                  "\"sølen\\nsunset\", \"klinisk forsøg\\nclinical trial\", "
+	                                  "\"hospital\\nsygehus\"]", NULL);
 	/* a word of the dictionaries, as the indexer stores them */
 	kb_writer_set_meta(w, "tr:molle", "mill", NULL);
 	return test_index_end(w, dir, "index");
@@ -169,6 +172,15 @@ static void test_plans(kb_analyzer *an, kb_vocab *v)
 		CHECK(p.then == NULL);
 		kb_plan_clear(&p);
 	}
+
+	/* written apart, with the linking s left out: the compound, before the first word's synonyms */
+	plan(an, v, "hospital undtagelse", &p);
+	CHECK(has_term(p.query, "ZDhospitalsundtag") && bonus_of(&p, "hospitalsundtagelse") > 0);
+	CHECK(!has_term(p.query, "S4:1"));
+	kb_plan_clear(&p);
+	plan(an, v, "hospital", &p);
+	CHECK(has_term(p.query, "S4:1")); /* alone, hospital has its synonym */
+	kb_plan_clear(&p);
 
 	/* misspelt: the correction's forms are read, and it is suggested */
 	plan(an, v, "genterepi", &p);
