@@ -134,9 +134,8 @@ static kb_status apply(kb_args *a, enum opt id, const char *name, const char *v,
 	if (f != KB_FILTER_N && !kb_filter_value_ok(f, v)) {
 		kb_buf want = { 0 };
 		kb_filter_values(f, &want);
-		const char *near = kb_filter_value_near(f, v);
-		kb_status rc = kb_fail(KB_ERR_INVALID, errmsg, "--%s '%s': want one of %s%s%s%s", name, v, want.s,
-		                       near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+		kb_filter_hint(f, v, &want);
+		kb_status rc = kb_fail(KB_ERR_INVALID, errmsg, "--%s '%s': want one of %s", name, v, want.s);
 		kb_buf_free(&want);
 		return rc;
 	}

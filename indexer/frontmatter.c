@@ -334,41 +334,13 @@ static void take_tags(struct fm *c, yaml_document_t *doc, const yaml_node_t *val
 
 /* ---- keys ---- */
 
-/* Optimal string alignment distance: a swap of two letters ("tilte") counts as one edit. */
-#define KEY_MAX 16
-static size_t distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	size_t d[KEY_MAX + 1][KEY_MAX + 1];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[la][lb];
-}
-
 /* The allowed key a typo most likely meant, or NULL when none is close. */
 static const char *closest_key(const char *key, size_t len)
 {
-	char low[KEY_MAX];
-	if (len > KEY_MAX)
-		return NULL;
-	for (size_t i = 0; i < len; i++)
-		low[i] = kb_ascii_lower(key[i]);
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 	for (int k = 0; k < NKEYS; k++) {
-		size_t n = strlen(key_names[k]), d = distance(low, len, key_names[k], n);
+		size_t n = strlen(key_names[k]), d = kb_ascii_distance(key, len, key_names[k], n);
 		if (d <= (n <= 3 ? 1u : 2u) && d < best_d) {
 			best = key_names[k];
 			best_d = d;

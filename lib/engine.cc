@@ -736,27 +736,33 @@ static after_window sample_after(Sections &m, const kb_docvals &v, Xapian::docid
 
 // The hits of the earlier rankings of a page: documents by their collapse key, and sections
 // without one (or all, when nothing is collapsed) by their docid.
-struct seen_hits {
-	std::vector<uint32_t> keys, dids;
+class seen_hits {
+	const kb_docvals &v;
+	bool by_key;
+	std::vector<uint32_t> keys, dids; // sorted
+	uint32_t key_of(Xapian::docid did) const { return by_key ? v.key_of(did) : 0; }
+public:
+	seen_hits(const kb_docvals &vals, bool collapsing) : v(vals), by_key(collapsing) {}
+	void add(Xapian::docid did)
+	{
+		uint32_t k = key_of(did), x = k ? k : did;
+		std::vector<uint32_t> &to = k ? keys : dids;
+		to.insert(std::upper_bound(to.begin(), to.end(), x), x);
+	}
+	bool has(Xapian::docid did) const
+	{
+		uint32_t k = key_of(did), x = k ? k : did;
+		const std::vector<uint32_t> &in = k ? keys : dids;
+		return std::binary_search(in.begin(), in.end(), x);
+	}
 };
 
 // Turns away the sections already hit, and the other sections of documents already hit.
 class NotSeen : public Xapian::MatchDecider {
-	const kb_docvals &v;
-	bool by_key;
-	seen_hits seen; // sorted
+	const seen_hits &seen;
 public:
-	NotSeen(const kb_docvals &vals, bool collapsing, seen_hits s) : v(vals), by_key(collapsing), seen(std::move(s))
-	{
-		std::sort(seen.keys.begin(), seen.keys.end());
-		std::sort(seen.dids.begin(), seen.dids.end());
-	}
-	bool operator()(const Xapian::Document &doc) const override {
-		Xapian::docid did = doc.get_docid();
-		uint32_t k = by_key ? v.key_of(did) : 0;
-		return k ? !std::binary_search(seen.keys.begin(), seen.keys.end(), k)
-		         : !std::binary_search(seen.dids.begin(), seen.dids.end(), did);
-	}
+	explicit NotSeen(const seen_hits &s) : seen(s) {}
+	bool operator()(const Xapian::Document &doc) const override { return !seen.has(doc.get_docid()); }
 };
 
 static void fill_facets(kb_eresult *r, const FacetSpy &spy, const kb_docvals &v)
@@ -904,7 +910,7 @@ static std::vector<page_hit> rank(const Xapian::Database &d, const Xapian::Query
 	}
 	std::unique_ptr<NotSeen> others;
 	if (j.skip)
-		others.reset(new NotSeen(*j.o->vals, j.o->collapse_slot >= 0, *j.skip));
+		others.reset(new NotSeen(*j.skip));
 	Xapian::MSet ms = e.get_mset(0, static_cast<Xapian::doccount>(j.n), 0, nullptr, others.get());
 	std::vector<page_hit> hits;
 	for (auto it = ms.begin(); it != ms.end(); ++it)
@@ -1078,7 +1084,7 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 		// word, and that AND is far cheaper to rank than the OR of the words; a synonym term's
 		// words in a row are fewer lists than the same words anywhere in a section.
 		size_t want = o->offset + o->limit;
-		seen_hits seen;
+		seen_hits seen(*o->vals, o->collapse_slot >= 0);
 		std::vector<std::vector<page_hit>> tiers;
 		size_t have = 0;
 		for (const kb_eq *tier : { o->first, o->then, q }) {
@@ -1087,13 +1093,8 @@ kb_status kb_db_run(kb_db *db, const kb_eq *q, const kb_run_opts *o, kb_eresult 
 			size_t n = tiers.empty() ? want : want - have;
 			tiers.push_back(best(tier, tier == q ? query : build(tier), std::max<size_t>(n, KB_BONUS_WINDOW),
 			                     tiers.empty() ? nullptr : &seen));
-			for (const auto &h : tiers.back()) {
-				uint32_t k = o->collapse_slot >= 0 ? o->vals->key_of(h.did) : 0;
-				if (k)
-					seen.keys.push_back(k);
-				else
-					seen.dids.push_back(h.did);
-			}
+			for (const auto &h : tiers.back())
+				seen.add(h.did);
 			have += tiers.back().size();
 		}
 		// a document of an earlier tier stays above the later ones' in score too

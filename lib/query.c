@@ -32,32 +32,6 @@ bool kb_filter_value_ok(kb_filter f, const char *value)
 	return false;
 }
 
-/* Levenshtein distance between two short ASCII strings, case aside; more than 2 is reported as 3. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[33];
-	if (la > 32 || lb > 32 || (la > lb ? la - lb : lb - la) > 2)
-		return 3;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t same = kb_ascii_lower(a[i - 1]) == kb_ascii_lower(b[j - 1]);
-			size_t best = diag + !same;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb] > 2 ? 3 : row[lb];
-}
-
 /* What people write for a language instead of its code: a code one letter off is another
  * language's (de, es), not a misspelling, so these are listed rather than guessed. */
 static const char *const lang_names[][2] = {
@@ -74,13 +48,20 @@ const char *kb_filter_value_near(kb_filter f, const char *value)
 	const char *best = NULL;
 	size_t best_d = strlen(value) <= 2 ? 1 : 3;
 	for (const char *const *v = values_of(f); v && *v; v++) {
-		size_t d = distance(value, *v);
+		size_t d = kb_ascii_distance(value, strlen(value), *v, strlen(*v));
 		if (d < best_d) {
 			best = *v;
 			best_d = d;
 		}
 	}
 	return best;
+}
+
+void kb_filter_hint(kb_filter f, const char *value, kb_buf *out)
+{
+	const char *near = kb_filter_value_near(f, value);
+	if (near)
+		kb_buf_printf(out, "; did you mean '%s'?", near);
 }
 
 void kb_filter_values(kb_filter f, kb_buf *out)

@@ -57,6 +57,9 @@ bool kb_filter_value_ok(kb_filter f, const char *value);
  * inserted, deleted or changed in a value longer than two ("guidence" → "guidance"), or a common
  * name of a language ("dk", "english"). For type and lang only. */
 const char *kb_filter_value_near(kb_filter f, const char *value);
+/* Appends "; did you mean 'guidance'?" to out when kb_filter_value_near() has a value for value, for
+ * the messages refusing it; else nothing. */
+void kb_filter_hint(kb_filter f, const char *value, kb_buf *out);
 /* Appends those values to out for messages, "guidance, best-practice, faq, news, minutes, analysis"
  * for type; nothing for tag and source. */
 void kb_filter_values(kb_filter f, kb_buf *out);

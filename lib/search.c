@@ -120,14 +120,14 @@ kb_status kb_search_check(const kb_search_params *p, char **errmsg)
 				size_t n = 0, len = strlen(v), c;
 				while (n < 40 && n < len && (c = kb_utf8_char(v + n, len - n)))
 					n += c;
-				kb_buf want = { 0 };
+				kb_buf want = { 0 }, hint = { 0 };
 				kb_filter_values((kb_filter)f, &want);
-				const char *near = kb_filter_value_near((kb_filter)f, v);
-				kb_status rc = kb_fail(KB_ERR_INVALID, errmsg,
-				                       "parameter '%s' must be one of %s (not '%.*s%s'%s%s%s)",
+				kb_filter_hint((kb_filter)f, v, &hint);
+				kb_status rc = kb_fail(KB_ERR_INVALID, errmsg, "parameter '%s' must be one of %s (not '%.*s%s'%s)",
 				                       kb_filter_name((kb_filter)f), want.s, (int)n, v, n < len ? "…" : "",
-				                       near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+				                       hint.s ? hint.s : "");
 				kb_buf_free(&want);
+				kb_buf_free(&hint);
 				return rc;
 			}
 	return KB_OK;

@@ -185,6 +185,31 @@ size_t kb_utf8_decode(const char *s, uint32_t *out, size_t max)
 	return n;
 }
 
+size_t kb_ascii_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la > KB_ASCII_DISTANCE_MAX || lb > KB_ASCII_DISTANCE_MAX)
+		return SIZE_MAX;
+	size_t d[KB_ASCII_DISTANCE_MAX + 1][KB_ASCII_DISTANCE_MAX + 1];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			char x = kb_ascii_lower(a[i - 1]), y = kb_ascii_lower(b[j - 1]);
+			size_t best = d[i - 1][j - 1] + (x != y);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && x == kb_ascii_lower(b[j - 2]) && kb_ascii_lower(a[i - 2]) == y &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
 double kb_now_ms(void)
 {
 	struct timespec ts;

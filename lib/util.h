@@ -61,6 +61,12 @@ static inline char kb_ascii_lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
+/* Edits between a[0, la) and b[0, lb), ASCII case aside, a swap of two neighbours counting as one
+ * (optimal string alignment: "tilte" is one from "title"); SIZE_MAX when either is longer than
+ * KB_ASCII_DISTANCE_MAX. For codes and keys, never for words (spelling works on code points). */
+#define KB_ASCII_DISTANCE_MAX 32
+size_t kb_ascii_distance(const char *a, size_t la, const char *b, size_t lb);
+
 /* Monotonic clock in milliseconds, for took_ms. */
 double kb_now_ms(void);
 
